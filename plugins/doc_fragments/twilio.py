@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Shared connection and authentication options of every flexops.twilio module.
+    DOCUMENTATION = r"""
+options:
+  account_sid:
+    description:
+      - The SID (C(AC...)) of the Twilio account to manage.
+      - If not set, the value of the E(TWILIO_ACCOUNT_SID) environment variable is used.
+    type: str
+    required: true
+  auth_token:
+    description:
+      - The auth token of O(account_sid).
+      - If not set, the value of the E(TWILIO_AUTH_TOKEN) environment variable is used.
+      - Mutually exclusive with O(api_key) and O(api_secret).
+    type: str
+  api_key:
+    description:
+      - The SID (C(SK...)) of an API key of the account, used instead of O(auth_token).
+      - If not set, the value of the E(TWILIO_API_KEY) environment variable is used.
+      - Requires O(api_secret).
+    type: str
+  api_secret:
+    description:
+      - The secret of O(api_key).
+      - If not set, the value of the E(TWILIO_API_SECRET) environment variable is used.
+    type: str
+  region:
+    description:
+      - The Twilio Region to send requests to, for example V(au1) or V(ie1).
+      - Requests go to C(<product>.<edge>.<region>.twilio.com). A region
+        usually needs an O(edge) as well; a region without an edge is a
+        common cause of HTTP 401 with Twilio error 20003.
+      - If not set, the value of the E(TWILIO_REGION) environment variable is used.
+    type: str
+  edge:
+    description:
+      - The Twilio Edge location to send requests through, for example V(sydney) or V(dublin).
+      - If not set, the value of the E(TWILIO_EDGE) environment variable is used.
+    type: str
+  http_timeout:
+    description:
+      - Seconds to wait for Twilio to answer one HTTP request.
+      - The Twilio SDK's own default waits forever.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times one request is retried before the module fails.
+      - HTTP 429 (Twilio says such requests were not processed) is retried for
+        every method. HTTP 5xx, connection and read errors are retried only for
+        requests that are safe to repeat (C(GET), C(DELETE)); a C(POST) whose
+        answer was lost is never re-sent blindly, the module reads the state
+        again instead.
+      - Backoff is exponential with jitter, honours C(Retry-After), and is capped by O(retry_max_backoff).
+      - V(0) disables retries.
+    type: int
+    default: 5
+  retry_max_backoff:
+    description:
+      - The longest wait in seconds between two tries of one request.
+    type: float
+    default: 30
+notes:
+  - Requires the C(twilio) Python library (9.x) on the host that runs the module, usually the controller (C(connection: local)).
+  - Proxies and CA bundles are taken from the standard E(HTTPS_PROXY), E(NO_PROXY) and E(REQUESTS_CA_BUNDLE) environment variables.
+  - All modules of this collection are in the action group C(flexops.twilio.twilio),
+    so credentials can be set once with C(module_defaults) for C(group/flexops.twilio.twilio).
+requirements:
+  - twilio >= 9.0.0, < 10
+"""

@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Account-wide look-ups shared by the modules.
+
+Each takes a TwilioModule, returns plain dicts and raises ValidationError
+(the user named something that is not there) or ApiError (Twilio failed).
+Results are cached on the module for the length of one task, so a module
+working through many numbers lists each collection once.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.flexops.twilio.plugins.module_utils.api import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+
+DEFAULT_PROXY_SERVICE = "Flex Proxy Service"
+DEFAULT_STUDIO_FLOW = "Messaging Flow"
+
+_CACHE_LOCK = threading.Lock()
+
+
+def cached(m, key, load):
+    """Per-task cache on the module object (thread-safe, loads once)."""
+    with _CACHE_LOCK:
+        cache = m.__dict__.setdefault("_lookup_cache", {})
+        entry = cache.get(key)
+        if entry is None:
+            entry = cache[key] = {"lock": threading.Lock()}
+    with entry["lock"]:
+        if "value" not in entry:
+            entry["value"] = load()
+        return entry["value"]
+
+
+def forget(m, key):
+    with _CACHE_LOCK:
+        m.__dict__.setdefault("_lookup_cache", {}).pop(key, None)
+
+
+def flex_configuration(m):
+    """Flex Configuration (GET /v1/Configuration); a clear error when the account has no Flex."""
+    def load():
+        try:
+            with m.api("Reading the Flex Configuration"):
+                return to_dict(m.client.flex_api.v1.configuration().fetch())
+        except Exception as exc:
+            if getattr(exc, "details", {}).get("status") == 404:
+                raise ValidationError(
+                    "Account %s has no Flex Configuration (HTTP 404): Flex is not set up in this account, "
+                    "or account_sid/region point at the wrong account." % m.account_sid
+                )
+            raise
+    return cached(m, "flex_configuration", load)
+
+
+def _by_sid_or_name(items, value, name_key):
+    return [i for i in items if i.get("sid") == value or i.get(name_key) == value]
+
+
+def _one(option, kind, value, matches, name_key, available):
+    if not matches:
+        names = sorted(set(filter(None, (a.get(name_key) for a in available))))
+        raise ValidationError(
+            "%s=%r: no %s with that SID or name in account. Known: %s."
+            % (option, value, kind, ", ".join(names) if names else "none")
+        )
+    if len(matches) > 1:
+        raise ValidationError(
+            "%s=%r matches %d %ss (%s): give the SID of the one you mean."
+            % (option, value, len(matches), kind, ", ".join(sorted(x["sid"] for x in matches)))
+        )
+    return matches[0]
+
+
+def studio_flows(m):
+    """All Studio v2 flows (without definitions; the list API omits them)."""
+    return cached(m, "studio_flows", lambda: m.list_all("Listing Studio flows", m.client.studio.v2.flows))
+
+
+def studio_flow(m, value, option="studio_flow", definition=False):
+    """One Studio flow by FW SID or friendly name; ``definition=True`` fetches it with its definition."""
+    flows = studio_flows(m)
+    flow = _one(option, "Studio flow", value, _by_sid_or_name(flows, value, "friendly_name"), "friendly_name", flows)
+    if definition:
+        def load():
+            with m.api("Reading Studio flow %s" % flow["sid"]):
+                return to_dict(m.client.studio.v2.flows(flow["sid"]).fetch())
+        return cached(m, "studio_flow:" + flow["sid"], load)
+    return flow
+
+
+def proxy_services(m):
+    return cached(m, "proxy_services", lambda: m.list_all("Listing Proxy services", m.client.proxy.v1.services))
+
+
+def proxy_service(m, value=DEFAULT_PROXY_SERVICE, option="proxy_service"):
+    """One Proxy service by KS SID or unique name (default: the Flex Proxy Service)."""
+    services = proxy_services(m)
+    return _one(option, "Proxy service", value, _by_sid_or_name(services, value, "unique_name"), "unique_name", services)
+
+
+def incoming_numbers(m, phone_number=None):
+    """Incoming numbers of the account; with ``phone_number``, only that exact E.164."""
+    numbers = m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers
+    if phone_number is None:
+        return cached(m, "incoming_numbers", lambda: m.list_all("Listing the account's phone numbers", numbers))
+    items = m.list_all("Looking up phone number %s" % phone_number, numbers, phone_number=phone_number)
+    # The PhoneNumber filter is a partial match: compare exactly.
+    return [n for n in items if n.get("phone_number") == phone_number]
+
+
+def incoming_number(m, phone_number=None, sid=None, option="phone_number"):
+    """The account's number by E.164 or PN SID; a clear error when the account does not own it."""
+    if sid:
+        matches = [n for n in incoming_numbers(m) if n.get("sid") == sid]
+        value = sid
+        option = "phone_number_sid" if option == "phone_number" else option
+    else:
+        matches = incoming_numbers(m, phone_number)
+        value = phone_number
+    if not matches:
+        raise ValidationError(
+            "%s=%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
+            "or check account_sid." % (option, value, m.account_sid)
+        )
+    return matches[0]
+
+
+def flex_flows(m):
+    """Every Flex Flow of the account (the list API filters only by name, so list once and filter)."""
+    return cached(m, "flex_flows", lambda: m.list_all("Listing Flex Flows", m.client.flex_api.v1.flex_flow))
+
+
+def sms_flex_flows(m, phone_number):
+    """The Flex Flows with channel ``sms`` whose contact identity is ``phone_number``."""
+    return [f for f in flex_flows(m) if f.get("channel_type") == "sms" and f.get("contact_identity") == phone_number]

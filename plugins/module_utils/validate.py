@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Input checks shared by every module; each raises ValidationError naming the option and the fix."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+try:
+    from urllib.parse import urlparse
+except ImportError:  # pragma: no cover - Python 2 is not supported, kept for sanity import checks
+    from urlparse import urlparse  # type: ignore
+
+
+class ValidationError(Exception):
+    """Bad module input, found before any request is sent."""
+
+
+E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
+
+# Two-letter SID prefixes Twilio uses for the resources this collection touches.
+SID_PREFIXES = {
+    "account": "AC",
+    "api_key": "SK",
+    "flex_flow": "FO",
+    "chat_service": "IS",
+    "studio_flow": "FW",
+    "workspace": "WS",
+    "workflow": "WW",
+    "task_channel": "TC",
+    "phone_number": "PN",
+    "proxy_service": "KS",
+    "messaging_service": "MG",
+    "application": "AP",
+}
+
+
+def is_sid(value, kind):
+    prefix = SID_PREFIXES[kind]
+    return bool(value) and re.match(r"^%s[0-9a-fA-F]{32}$" % prefix, value) is not None
+
+
+def looks_like_sid(value):
+    """True for any two-letter-prefix Twilio SID, whatever its kind."""
+    return bool(value) and re.match(r"^[A-Z]{2}[0-9a-fA-F]{32}$", value) is not None
+
+
+def check_e164(option, value):
+    if value is None:
+        return None
+    if not isinstance(value, str) or not E164_RE.match(value):
+        raise ValidationError(
+            "%s=%r is not an E.164 phone number: write it as '+' and country code and number, "
+            "digits only, for example '+15551234567'." % (option, value)
+        )
+    return value
+
+
+def check_sid(option, value, kind):
+    if value is None:
+        return None
+    if not is_sid(value, kind):
+        raise ValidationError(
+            "%s=%r is not a valid %s SID: it must be '%s' followed by 32 hexadecimal characters."
+            % (option, value, kind.replace("_", " "), SID_PREFIXES[kind])
+        )
+    return value
+
+
+def check_sid_or_name(option, value, kind):
+    """A value that may be a SID of ``kind`` or a name; a SID of another kind is an error."""
+    if value is None:
+        return None
+    if looks_like_sid(value) and not is_sid(value, kind):
+        raise ValidationError(
+            "%s=%r looks like a SID of another kind: give a %s SID ('%s...') or a name."
+            % (option, value, kind.replace("_", " "), SID_PREFIXES[kind])
+        )
+    if not value.strip():
+        raise ValidationError("%s must not be empty: give a %s SID or a name." % (option, kind.replace("_", " ")))
+    return value
+
+
+def check_url(option, value, schemes=("https",)):
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ValidationError(
+            "%s=%r is not a valid URL: it must be an absolute %s URL, for example 'https://example.com/sms'."
+            % (option, value, " or ".join(schemes))
+        )
+    return value
+
+
+def check_only_with(params, option, allowed_values, selector, selector_value, default_note=""):
+    """Fail when ``option`` is set while ``selector`` is not one of ``allowed_values``."""
+    if params.get(option) is not None and selector_value not in allowed_values:
+        raise ValidationError(
+            "%s is only used with %s=%s, but %s=%s%s: remove %s or change %s."
+            % (option, selector, "/".join(allowed_values), selector, selector_value, default_note, option, selector)
+        )
