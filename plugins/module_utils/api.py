@@ -17,6 +17,7 @@ import datetime
 import json
 import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -24,6 +25,8 @@ from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
     ValidationError,
     check_sid,
 )
+
+DEFAULT_CONCURRENCY = 8
 
 TWILIO_IMPORT_ERROR = None
 try:
@@ -274,7 +277,8 @@ class TwilioModule(object):
     def client(self):
         with self._client_lock:
             if self._client is None:
-                self._client = build_client(self.params, self.stats)
+                pool_size = max(10, (self.params.get("concurrency") or 1) + 2)
+                self._client = build_client(self.params, self.stats, pool_size=pool_size)
             return self._client
 
     @property
@@ -350,6 +354,43 @@ class TwilioModule(object):
 
     def warn(self, msg):
         self.warnings.append(msg)
+
+    # -- many items ---------------------------------------------------------
+
+    def for_each(self, items, work, concurrency=1, label=str):
+        """``work(item)`` for every item, at most ``concurrency`` at a time; results in input order.
+
+        One failing item does not stop the others (they share nothing but the
+        cached look-ups); afterwards all failures are raised together as one
+        ApiError whose ``results`` keep what the other items did.
+        """
+        results = [None] * len(items)
+        errors = []
+
+        def one(index):
+            try:
+                results[index] = work(items[index])
+            except (ApiError, ValidationError) as exc:
+                errors.append((index, exc))
+                results[index] = dict(failed=True, msg=str(getattr(exc, "msg", exc)))
+
+        workers = max(1, min(concurrency or 1, len(items)))
+        if workers == 1:
+            for index in range(len(items)):
+                one(index)
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(one, range(len(items))))
+        if errors:
+            errors.sort(key=lambda e: e[0])
+            raise ApiError(
+                "%d of %d items failed: %s" % (
+                    len(errors), len(items),
+                    "; ".join("%s: %s" % (label(items[i]), getattr(e, "msg", e)) for i, e in errors)),
+                results=results,
+                changed=any(isinstance(r, dict) and r.get("changed") for r in results),
+            )
+        return results
 
     # -- entry point --------------------------------------------------------
 
