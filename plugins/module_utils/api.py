@@ -196,12 +196,16 @@ def describe_error(what, exc):
         except (ValueError, AttributeError):
             message = exc.args[0] if exc.args else str(exc)
         return _api_error(what, status, code, more_info, message or str(exc.args[0] if exc.args else exc), "GET")
+    # Transport errors: the request may or may not have been applied (``lost_response``).
     if isinstance(exc, requests.exceptions.SSLError):
-        return ApiError("%s failed: TLS error talking to Twilio (%s). Check REQUESTS_CA_BUNDLE and HTTPS_PROXY." % (what, _short(exc)))
+        return ApiError("%s failed: TLS error talking to Twilio (%s). Check REQUESTS_CA_BUNDLE and HTTPS_PROXY."
+                        % (what, _short(exc)))
     if isinstance(exc, requests.exceptions.Timeout):
-        return ApiError("%s failed: Twilio did not answer in time (%s). Raise http_timeout or try again." % (what, _short(exc)))
+        return ApiError("%s failed: Twilio did not answer in time (%s). Raise http_timeout or try again." % (what, _short(exc)),
+                        lost_response=True)
     if isinstance(exc, requests.exceptions.RequestException):
-        return ApiError("%s failed: could not reach Twilio (%s). Check the network, HTTPS_PROXY and NO_PROXY." % (what, _short(exc)))
+        return ApiError("%s failed: could not reach Twilio (%s). Check the network, HTTPS_PROXY and NO_PROXY." % (what, _short(exc)),
+                        lost_response=True)
     return None
 
 
@@ -305,7 +309,7 @@ class TwilioModule(object):
 
     # -- state and diff -----------------------------------------------------
 
-    def reconcile(self, label, before, wanted, create, update):
+    def reconcile(self, label, before, wanted, create, update, recover=None):
         """Make a resource have ``wanted`` (the managed fields the task sets).
 
         ``before`` is the live resource's managed fields (None when it does not
@@ -313,13 +317,17 @@ class TwilioModule(object):
         return the new resource (as a dict); they are never called in check
         mode. Returns ``(changed, result)`` where result is the write's return
         value, or None when nothing was written.
+
+        ``recover()``, when given, is called if a create's answer was lost in
+        transit (connection reset or timeout after sending): it reads the live
+        state again and returns the resource the create made, or None. A POST
+        is never re-sent blindly, so a lost answer cannot make a duplicate.
         """
         if before is None:
             self.add_diff(label, None, wanted)
             if self.check_mode:
                 return True, None
-            with self.api("Creating %s" % label):
-                return True, create(dict(wanted))
+            return True, self.create_once("Creating %s" % label, lambda: create(dict(wanted)), recover)
         changes = self.changes(before, wanted)
         if not changes:
             return False, None
@@ -330,6 +338,20 @@ class TwilioModule(object):
             return True, None
         with self.api("Updating %s" % label):
             return True, update(changes)
+
+    def create_once(self, what, create, recover=None):
+        """Run a non-idempotent write; if its answer is lost, ask ``recover()`` before giving up."""
+        try:
+            with self.api(what):
+                return create()
+        except ApiError as exc:
+            if recover is None or not exc.details.get("lost_response"):
+                raise
+            found = recover()
+            if found is None:
+                raise
+            self.warn("%s: the answer was lost in transit; found the resource it created on re-reading." % what)
+            return found
 
     def remove(self, label, before, delete):
         """Delete a resource that exists (``before`` not None)."""
