@@ -162,17 +162,14 @@ def build_client(params, stats=None, pool_size=10):
     )
     http_client.session.mount("https://", HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size))
     if params.get("api_key"):
-        client = Client(
-            params["api_key"], params["api_secret"], account_sid=params["account_sid"],
-            region=params.get("region"), edge=params.get("edge"), http_client=http_client,
-        )
+        username, password = params["api_key"], params["api_secret"]
     else:
-        client = Client(
-            params["account_sid"], params["auth_token"],
-            region=params.get("region"), edge=params.get("edge"), http_client=http_client,
-        )
-    client.user_agent_extensions = ["flexops.twilio/%s" % COLLECTION_VERSION]
-    return client
+        username, password = params["account_sid"], params["auth_token"]
+    return Client(
+        username, password, account_sid=params["account_sid"],
+        region=params.get("region"), edge=params.get("edge"), http_client=http_client,
+        user_agent_extensions=["flexops.twilio/%s" % COLLECTION_VERSION],
+    )
 
 
 def describe_error(what, exc):
