@@ -20,6 +20,7 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
     ValidationError,
@@ -50,15 +51,28 @@ COLLECTION_VERSION = "0.1.0"
 WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
 
+def env_fallback_set(*names):
+    """Like env_fallback, but an empty variable counts as unset.
+
+    AWX / Automation Controller credential types inject every declared
+    variable, "" for inputs left blank (for example TWILIO_AUTH_TOKEN="" when
+    the credential uses an API key); that must not count as a value.
+    """
+    value = env_fallback(*names)
+    if value == "":
+        raise AnsibleFallbackNotFound
+    return value
+
+
 def twilio_argument_spec():
     """Options from the ``flexops.twilio.twilio`` doc fragment."""
     return dict(
-        account_sid=dict(type="str", required=True, fallback=(env_fallback, ["TWILIO_ACCOUNT_SID"])),
-        auth_token=dict(type="str", no_log=True, fallback=(env_fallback, ["TWILIO_AUTH_TOKEN"])),
-        api_key=dict(type="str", no_log=False, fallback=(env_fallback, ["TWILIO_API_KEY"])),
-        api_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["TWILIO_API_SECRET"])),
-        region=dict(type="str", fallback=(env_fallback, ["TWILIO_REGION"])),
-        edge=dict(type="str", fallback=(env_fallback, ["TWILIO_EDGE"])),
+        account_sid=dict(type="str", required=True, fallback=(env_fallback_set, ["TWILIO_ACCOUNT_SID"])),
+        auth_token=dict(type="str", no_log=True, fallback=(env_fallback_set, ["TWILIO_AUTH_TOKEN"])),
+        api_key=dict(type="str", no_log=False, fallback=(env_fallback_set, ["TWILIO_API_KEY"])),
+        api_secret=dict(type="str", no_log=True, fallback=(env_fallback_set, ["TWILIO_API_SECRET"])),
+        region=dict(type="str", fallback=(env_fallback_set, ["TWILIO_REGION"])),
+        edge=dict(type="str", fallback=(env_fallback_set, ["TWILIO_EDGE"])),
         http_timeout=dict(type="float", default=30),
         retries=dict(type="int", default=5),
         retry_max_backoff=dict(type="float", default=30),
