@@ -1,0 +1,148 @@
+# flexops.twilio: developer and CI entry points.
+#
+#   make test          install the pinned tools into .venv (once) and run every check
+#   make <check>       run one check: sanity lint docs-lint changelog-lint units integration build ee
+#   make integration TARGETS="flex_sms_address phone_number"   only some integration targets
+#   make clean         remove build output (keeps .venv); make distclean also removes .venv
+#
+# Nothing here needs more than Python 3.11, git and PyPI.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_NOCOLOR := 1
+export PY_COLORS := 0
+
+REQUIREMENTS := requirements.txt tests/requirements-test.txt
+REQ_HASH := $(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+
+BUILD := $(CURDIR)/.build
+COLL := $(BUILD)/ansible_collections/flexops/twilio
+DIST := $(BUILD)/dist
+
+CHECKS := sanity lint docs-lint changelog-lint units integration build ee
+TARGETS ?=
+
+.PHONY: test venv collection-copy ansible-test-get-pip clean distclean $(CHECKS)
+
+# -- every check ---------------------------------------------------------------
+# Runs all checks even when one fails, prints each one's result and time, and
+# fails at the end if any failed.
+test: venv
+	@failed=(); passed=0; start=$$(date +%s); \
+	for check in $(CHECKS); do \
+	  echo "=== make $$check"; t0=$$(date +%s); \
+	  if $(MAKE) $$check; then passed=$$((passed + 1)); echo "=== $$check passed ($$(( $$(date +%s) - t0 ))s)"; \
+	  else failed+=("$$check"); echo "=== $$check FAILED ($$(( $$(date +%s) - t0 ))s)"; fi; \
+	done; \
+	echo "=== make test: $$(( $$(date +%s) - start ))s; failed checks: $${failed[*]:-none}"; \
+	echo "checks: $$passed passed, $${#failed[@]} failed"; \
+	[ $${#failed[@]} -eq 0 ]
+
+# -- tools ---------------------------------------------------------------------
+# The stamp is keyed on the requirement files' hash: a second run installs nothing.
+venv: $(STAMP)
+
+$(STAMP):
+	@if ! [ -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	  echo "Creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt -r tests/requirements-test.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# ansible-test --venv bootstraps pip in each sanity venv with a get-pip script it
+# downloads from a host this machine cannot reach; it uses a cached copy at
+# ~/.ansible/test/cache/get_pip_<version>.py when there is one. This writes a
+# stand-in there: it installs the pip bundled with Python (ensurepip) and then
+# lets that pip install the pip version ansible-test asks for from PyPI.
+define GET_PIP_SHIM
+# get-pip stand-in written by the flexops.twilio Makefile (see ansible-test-get-pip there).
+import subprocess
+import sys
+
+GET_PIP_ONLY = ("--no-setuptools", "--no-wheel", "--no-pip")
+args = [a for a in sys.argv[1:] if a not in GET_PIP_ONLY]
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"], stdout=subprocess.DEVNULL)
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
+endef
+export GET_PIP_SHIM
+
+define SEED_GET_PIP
+import os, re, ansible_test
+source = open(os.path.join(ansible_test.__path__[0], "_internal", "python_requirements.py")).read()
+match = re.search(r"default_packages = dict\(\s*pip='([0-9.]+)'", source)
+if not match:
+    raise SystemExit("Cannot find the pip version ansible-test bootstraps; update SEED_GET_PIP in the Makefile.")
+path = os.path.expanduser("~/.ansible/test/cache/get_pip_%s.py" % match.group(1).replace(".", "_"))
+if not os.path.exists(path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as shim:
+        shim.write(os.environ["GET_PIP_SHIM"])
+    print("Wrote the get-pip stand-in %s" % path)
+endef
+export SEED_GET_PIP
+
+ansible-test-get-pip: venv
+	@$(BIN)/python -c "$$SEED_GET_PIP"
+
+# -- the collection at a real ansible_collections/flexops/twilio path ------------
+# A plain copy (no symlink) of git-tracked and untracked-but-not-ignored files.
+# ansible-test lists a collection's files with git when it finds a .git above it
+# (it would find this repository's, which ignores .build/), so the copy gets a
+# fresh, empty `git init` of its own.
+collection-copy:
+	@rm -rf $(BUILD)/ansible_collections
+	@mkdir -p $(COLL)
+	@git ls-files -z --cached --others --exclude-standard \
+	  | xargs -0 -r sh -c 'for f; do if [ -e "$$f" ] || [ -L "$$f" ]; then printf "%s\0" "$$f"; fi; done' sh \
+	  | tar --null --no-recursion -T - -cf - | tar -xf - -C $(COLL)
+	@git -C $(COLL) init -q
+	@echo "Copied the collection to $(COLL) ($$(find $(COLL) -type f -not -path '*/.git/*' | wc -l) files)"
+
+# -- checks --------------------------------------------------------------------
+sanity: venv ansible-test-get-pip collection-copy
+	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+	  echo "tests/sanity/ must not contain ignore files: fix the code instead." >&2; exit 1; fi
+	cd $(COLL) && ansible-test sanity --python 3.11 --venv --color no
+
+lint: venv
+	ansible-lint --profile production --nocolor
+
+docs-lint: venv collection-copy
+	cd $(COLL) && antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: venv
+	antsibull-changelog lint
+
+units: venv
+	env -u CURL_CA_BUNDLE pytest --ansible-unit-inject-only tests/unit
+
+integration: venv
+	@if ! [ -f tests/integration/run.py ]; then \
+	  echo "tests/integration/run.py does not exist yet: the integration runner is missing." >&2; exit 1; fi
+	@jobs=""; if python tests/integration/run.py --help 2>/dev/null | grep -qE -- '(^|[ ,])-j'; then jobs="-j 2"; fi; \
+	echo "python tests/integration/run.py $$jobs $(TARGETS)"; \
+	python tests/integration/run.py $$jobs $(TARGETS)
+
+build: venv
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	ansible-galaxy collection build --force --output-path $(DIST) .
+	python .ci/check_build.py $(DIST)/flexops-twilio-*.tar.gz
+
+ee: venv
+	python .ci/check_ee.py
+
+# -- housekeeping --------------------------------------------------------------
+clean:
+	rm -rf .build collections tests/output .ansible .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)
