@@ -121,6 +121,7 @@ docs-lint: venv collection-copy
 
 changelog-lint: venv
 	antsibull-changelog lint
+	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 units: venv
 	env -u CURL_CA_BUNDLE pytest --ansible-unit-inject-only tests/unit
