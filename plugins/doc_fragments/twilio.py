@@ -71,7 +71,7 @@ options:
     type: float
     default: 30
 notes:
-  - Requires the C(twilio) Python library (9.x) on the host that runs the module, usually the controller (C(connection: local)).
+  - "Requires the C(twilio) Python library (9.x) on the host that runs the module, usually the controller (C(connection: local))."
   - Proxies and CA bundles are taken from the standard E(HTTPS_PROXY), E(NO_PROXY) and E(REQUESTS_CA_BUNDLE) environment variables.
   - All modules of this collection are in the action group C(flexops.twilio.twilio),
     so credentials can be set once with C(module_defaults) for C(group/flexops.twilio.twilio).
