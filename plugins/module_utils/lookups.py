@@ -140,3 +140,56 @@ def flex_flows(m):
 def sms_flex_flows(m, phone_number):
     """The Flex Flows with channel ``sms`` whose contact identity is ``phone_number``."""
     return [f for f in flex_flows(m) if f.get("channel_type") == "sms" and f.get("contact_identity") == phone_number]
+
+
+def incoming_number_by_sid(m, sid, option="phone_number_sid"):
+    """One number of the account fetched by PN SID (one request; no listing)."""
+    def load():
+        try:
+            with m.api("Reading phone number %s" % sid):
+                return to_dict(m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers(sid).fetch())
+        except Exception as exc:
+            if getattr(exc, "details", {}).get("status") == 404:
+                raise ValidationError(
+                    "%s=%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
+                    "or check account_sid." % (option, sid, m.account_sid)
+                )
+            raise
+    return cached(m, "incoming_number:" + sid, load)
+
+
+def applications(m):
+    """All TwiML apps (API 2010 Applications) of the account."""
+    return cached(m, "applications", lambda: m.list_all(
+        "Listing TwiML apps", m.client.api.v2010.accounts(m.account_sid).applications))
+
+
+def application(m, value, option="twiml_app"):
+    """One TwiML app by AP SID or friendly name."""
+    apps = applications(m)
+    return _one(option, "TwiML app", value, _by_sid_or_name(apps, value, "friendly_name"), "friendly_name", apps)
+
+
+def messaging_services(m):
+    """All Messaging Services (Messaging v1) of the account."""
+    return cached(m, "messaging_services", lambda: m.list_all("Listing Messaging Services", m.client.messaging.v1.services))
+
+
+def service_numbers(m, kind, service_sid):
+    """Every phone number in a Proxy service's (``kind="proxy"``) or Messaging Service's (``"messaging"``) pool."""
+    if kind == "proxy":
+        lister, what = m.client.proxy.v1.services(service_sid).phone_numbers, "Listing the numbers of Proxy service %s"
+    else:
+        lister, what = m.client.messaging.v1.services(service_sid).phone_numbers, "Listing the numbers of Messaging Service %s"
+    return cached(m, "%s_numbers:%s" % (kind, service_sid), lambda: m.list_all(what % service_sid, lister))
+
+
+def proxy_number(m, service_sid, number_sid):
+    """The pool entry of ``number_sid`` in Proxy service ``service_sid`` (one request), or None when it is not there."""
+    try:
+        with m.api("Reading phone number %s in Proxy service %s" % (number_sid, service_sid)):
+            return to_dict(m.client.proxy.v1.services(service_sid).phone_numbers(number_sid).fetch())
+    except Exception as exc:
+        if getattr(exc, "details", {}).get("status") == 404:
+            return None
+        raise
