@@ -1,0 +1,371 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: phone_number
+short_description: Own an SMS-capable Twilio phone number, idempotently (buy it when missing)
+version_added: 0.1.0
+description:
+  - Makes sure the account owns a phone number, identified either by the number itself
+    (O(phone_number)) or by a label kept in the number's friendly name (O(friendly_name)).
+  - With O(phone_number), a number the account owns is left as it is (only its friendly name is
+    updated when O(friendly_name) is given too); a number it does not own is bought, exactly that
+    number, and the module fails when Twilio says it is not available.
+  - With only O(friendly_name), a number with that friendly name is left as it is; otherwise the
+    module searches the numbers available in O(country) (of O(number_type), in O(area_code), matching
+    O(contains), always SMS-capable), buys the first one and gives it O(friendly_name). Running the
+    task again finds it by its friendly name and buys nothing. Several numbers with that friendly
+    name are an error (the module cannot tell which one is meant).
+  - Check mode buys nothing and reports the number it would buy.
+  - O(state=absent) releases the number, but only together with O(release=true).
+    B(Releasing is irreversible) - the number goes back to the carrier and may never be buyable
+    again (Twilio error 21422 when trying).
+author:
+  - flexops.twilio contributors
+extends_documentation_fragment:
+  - flexops.twilio.twilio
+attributes:
+  check_mode:
+    support: full
+    description: Buys, renames and releases nothing; reports what it would do, including the number it would buy.
+  diff_mode:
+    support: full
+    description: Before and after of the number's E.164 and friendly name.
+options:
+  phone_number:
+    description:
+      - The number in E.164 format, for example V(+15551230001).
+      - At least one of O(phone_number) and O(friendly_name) is required.
+    type: str
+  friendly_name:
+    description:
+      - The number's friendly name, used as a label that identifies it when O(phone_number) is not given.
+      - With O(phone_number), the friendly name the number gets (updated when it differs).
+      - At most 64 characters.
+    type: str
+  state:
+    description:
+      - V(present) makes sure the account owns the number, buying it when needed.
+      - V(absent) releases it; requires O(release=true).
+    type: str
+    choices: [present, absent]
+    default: present
+  release:
+    description:
+      - Confirms that O(state=absent) may release (give up) the number.
+      - B(Irreversible) - a released number may never be buyable again.
+      - Only with O(state=absent).
+    type: bool
+    default: false
+  country:
+    description:
+      - The ISO 3166-1 alpha-2 country to search available numbers in.
+    type: str
+    default: US
+  number_type:
+    description:
+      - The kind of number to search for.
+    type: str
+    choices: [local, mobile, toll_free]
+    default: local
+  area_code:
+    description:
+      - Only numbers in this area code (US and Canada). Only when buying by O(friendly_name).
+    type: int
+  contains:
+    description:
+      - Only numbers matching this pattern (digits, letters for keypad matching, C(*) for any digit;
+        at least 2 characters). Only when buying by O(friendly_name).
+    type: str
+notes:
+  - Numbers are searched with C(SmsEnabled=true); the first one Twilio lists is bought.
+  - In check mode with O(phone_number) the module searches the available numbers for that exact
+    number to predict the purchase; without check mode it asks Twilio to buy it directly, and
+    Twilio's answer decides whether it is available.
+  - A purchase whose answer is lost in transit is not sent again; the module reads the account's
+    numbers to find the number it bought.
+seealso:
+  - module: flexops.twilio.phone_number_handler
+"""
+
+EXAMPLES = r"""
+- name: Own one number for the Flex SMS address "Support EU", buying a local US number in 415 when missing
+  flexops.twilio.phone_number:
+    friendly_name: Flex SMS Support EU
+    area_code: 415
+  register: support_number
+
+- name: Own exactly this number
+  flexops.twilio.phone_number:
+    phone_number: "+15551230001"
+    friendly_name: Flex SMS Sales
+
+- name: Buy a toll-free number
+  flexops.twilio.phone_number:
+    friendly_name: Flex SMS Toll Free
+    number_type: toll_free
+
+- name: Release a number (irreversible)
+  flexops.twilio.phone_number:
+    phone_number: "+15551230001"
+    state: absent
+    release: true
+"""
+
+RETURN = r"""
+phone_number:
+  description: The number in E.164 format; in check mode, the number that would be bought.
+  returned: success, unless state=absent found no number
+  type: str
+  sample: "+15551230001"
+sid:
+  description: The number's SID; null in check mode when the number would be bought.
+  returned: success, unless state=absent found no number
+  type: str
+  sample: PN0123456789abcdef0123456789abcdef
+friendly_name:
+  description: The number's friendly name.
+  returned: success, unless state=absent found no number
+  type: str
+  sample: Flex SMS Support EU
+capabilities:
+  description: What the number can do.
+  returned: success, unless state=absent found no number
+  type: dict
+  sample: {sms: true, mms: true, voice: true, fax: false}
+api_stats:
+  description: Requests sent to Twilio by this task.
+  returned: always
+  type: dict
+  sample: {requests: 2, writes: 1, retries: 0}
+"""
+
+import re
+
+from ansible_collections.flexops.twilio.plugins.module_utils import lookups
+from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, TwilioModule, to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
+    ValidationError,
+    check_e164,
+    check_only_with,
+)
+
+NUMBER_TYPES = dict(local="local", mobile="mobile", toll_free="toll_free")
+SEARCH_PAGE = 20
+
+
+def capabilities(record):
+    caps = record.get("capabilities") or {}
+    return dict((str(k).lower(), bool(v)) for k, v in caps.items())
+
+
+def describe(record):
+    return dict(phone_number=record.get("phone_number"), sid=record.get("sid"),
+                friendly_name=record.get("friendly_name"), capabilities=capabilities(record))
+
+
+class PhoneNumber(TwilioModule):
+    argument_spec = dict(
+        phone_number=dict(type="str"),
+        friendly_name=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        release=dict(type="bool", default=False),
+        country=dict(type="str", default="US"),
+        number_type=dict(type="str", choices=list(NUMBER_TYPES), default="local"),
+        area_code=dict(type="int"),
+        contains=dict(type="str"),
+    )
+    required_one_of = [["phone_number", "friendly_name"]]
+
+    def validate(self):
+        p = self.params
+        check_e164("phone_number", p["phone_number"])
+        if p["friendly_name"] is not None:
+            if not p["friendly_name"].strip():
+                raise ValidationError("friendly_name must not be empty: give the label that identifies the number.")
+            if len(p["friendly_name"]) > 64:
+                raise ValidationError("friendly_name is %d characters long: Twilio allows at most 64." % len(p["friendly_name"]))
+        if not re.match(r"^[A-Za-z]{2}$", p["country"] or ""):
+            raise ValidationError("country=%r is not a two-letter ISO 3166-1 country code, for example 'US' or 'GB'." % p["country"])
+        p["country"] = p["country"].upper()
+        if p["contains"] is not None and not re.match(r"^[0-9A-Za-z*]{2,}$", p["contains"]):
+            raise ValidationError(
+                "contains=%r is not a number pattern: use at least 2 of the characters 0-9, A-Z and '*' (any digit)." % p["contains"])
+        if p["area_code"] is not None and p["area_code"] <= 0:
+            raise ValidationError("area_code=%r is not an area code: give its digits, for example 415." % p["area_code"])
+        if p["state"] == "absent":
+            if not p["release"]:
+                raise ValidationError(
+                    "state=absent releases the number, which is irreversible (it may never be buyable again): "
+                    "add release: true to confirm, or remove state: absent.")
+            for option in ("area_code", "contains"):
+                check_only_with(p, option, ["present"], "state", "absent")
+        else:
+            if p["release"]:
+                raise ValidationError("release is only used with state=absent: remove release or set state=absent.")
+            if p["phone_number"]:
+                for option in ("area_code", "contains"):
+                    if p[option] is not None:
+                        raise ValidationError(
+                            "%s is only used when buying a number by friendly_name; with phone_number the number is "
+                            "given: remove %s." % (option, option))
+
+    # -- look-ups -------------------------------------------------------------
+
+    @property
+    def numbers_api(self):
+        return self.client.api.v2010.accounts(self.account_sid).incoming_phone_numbers
+
+    def owned(self, e164):
+        return lookups.incoming_numbers(self, e164)
+
+    def labelled(self, label):
+        items = self.list_all("Looking up numbers named %r" % label, self.numbers_api, friendly_name=label)
+        return [n for n in items if n.get("friendly_name") == label]
+
+    def search(self, **filters):
+        p = self.params
+        country = self.client.api.v2010.accounts(self.account_sid).available_phone_numbers(p["country"])
+        lister = getattr(country, NUMBER_TYPES[p["number_type"]])
+        filters = dict((k, v) for k, v in filters.items() if v is not None)
+        items = self.list_all(
+            "Searching available %s numbers in %s" % (p["number_type"].replace("_", "-"), p["country"]), lister,
+            sms_enabled=True, page_size=SEARCH_PAGE, limit=SEARCH_PAGE, **filters)
+        return [n for n in items if capabilities(n).get("sms", True)]
+
+    # -- writes ---------------------------------------------------------------
+
+    def buy(self, e164, label):
+        wanted = dict(phone_number=e164, friendly_name=label)
+
+        def create(fields):
+            kwargs = dict(phone_number=e164)
+            if label is not None:
+                kwargs["friendly_name"] = label
+            return to_dict(self.numbers_api.create(**kwargs))
+
+        def recover():
+            found = self.owned(e164)
+            return found[0] if found else None
+
+        changed, written = self.reconcile("phone number %s" % e164, None, wanted, create, None, recover=recover)
+        return written
+
+    def ensure_name(self, number, label):
+        """Give an owned number the friendly name ``label``; returns (changed, number after)."""
+        if label is None:
+            return False, number
+        before = dict(phone_number=number["phone_number"], friendly_name=number.get("friendly_name"))
+
+        def update(changes):
+            return to_dict(self.numbers_api(number["sid"]).update(friendly_name=changes["friendly_name"]))
+
+        changed, written = self.reconcile("phone number %s" % number["phone_number"], before,
+                                          dict(phone_number=number["phone_number"], friendly_name=label), None, update)
+        if written:
+            return changed, written
+        if changed:
+            return changed, dict(number, friendly_name=label)
+        return changed, number
+
+    # -- entry point ------------------------------------------------------------
+
+    def run(self):
+        p = self.params
+        if p["state"] == "absent":
+            return self.run_absent()
+        e164, label = p["phone_number"], p["friendly_name"]
+        if e164:
+            found = self.owned(e164)
+            if found:
+                changed, number = self.ensure_name(found[0], label)
+                self.warn_not_sms(number)
+                return dict(describe(number), changed=changed)
+            return self.buy_exact(e164, label)
+        found = self.labelled(label)
+        if len(found) > 1:
+            raise ValidationError(
+                "friendly_name=%r labels %d numbers (%s): give phone_number to say which one is meant, "
+                "or rename the others." % (label, len(found), ", ".join(
+                    "%s %s" % (n.get("phone_number"), n.get("sid")) for n in found)))
+        if found:
+            self.warn_not_sms(found[0])
+            return dict(describe(found[0]), changed=False)
+        candidates = self.search(area_code=p["area_code"], contains=p["contains"])
+        if not candidates:
+            raise ValidationError(
+                "No SMS-capable %s number is available in %s%s%s: change area_code, contains, number_type or country." % (
+                    p["number_type"].replace("_", "-"), p["country"],
+                    " in area code %s" % p["area_code"] if p["area_code"] else "",
+                    " matching %r" % p["contains"] if p["contains"] else ""))
+        pick = candidates[0]
+        written = self.buy(pick["phone_number"], label)
+        if written is None:  # check mode
+            return dict(describe(dict(pick, sid=None, friendly_name=label)), changed=True)
+        return dict(describe(written), changed=True)
+
+    def buy_exact(self, e164, label):
+        if label is not None:
+            others = self.labelled(label)
+            if others:
+                self.warn("friendly_name=%r already labels %s; the new number gets the same label, so later runs "
+                          "that give only friendly_name cannot tell them apart." % (
+                              label, ", ".join(n.get("phone_number") for n in others)))
+        if self.check_mode:
+            digits = e164.lstrip("+")
+            match = [n for n in self.search(contains=digits) if n.get("phone_number") == e164]
+            if not match:
+                raise ValidationError(
+                    "phone_number=%s is not owned by account %s and is not among the available SMS-capable %s numbers "
+                    "in %s: check the number, country and number_type." % (
+                        e164, self.account_sid, self.params["number_type"].replace("_", "-"), self.params["country"]))
+            self.buy(e164, label)
+            return dict(describe(dict(match[0], sid=None, friendly_name=label or match[0].get("friendly_name"))), changed=True)
+        try:
+            written = self.buy(e164, label)
+        except ApiError as exc:
+            exc.msg = "phone_number=%s is not owned by account %s and could not be bought. %s" % (e164, self.account_sid, exc.msg)
+            raise
+        self.warn_not_sms(written)
+        return dict(describe(written), changed=True)
+
+    def run_absent(self):
+        p = self.params
+        e164, label = p["phone_number"], p["friendly_name"]
+        if e164:
+            found = self.owned(e164)
+            if found and label is not None and found[0].get("friendly_name") != label:
+                raise ValidationError(
+                    "phone_number=%s is named %r, not %r: nothing was released. Fix friendly_name or leave it out." % (
+                        e164, found[0].get("friendly_name"), label))
+        else:
+            found = self.labelled(label)
+            if len(found) > 1:
+                raise ValidationError(
+                    "friendly_name=%r labels %d numbers (%s): give phone_number to say which one to release; "
+                    "nothing was released." % (label, len(found), ", ".join(
+                        "%s %s" % (n.get("phone_number"), n.get("sid")) for n in found)))
+        if not found:
+            return dict(changed=False)
+        number = found[0]
+        before = dict(phone_number=number["phone_number"], friendly_name=number.get("friendly_name"))
+        self.remove("phone number %s" % number["phone_number"], before, self.numbers_api(number["sid"]).delete)
+        return dict(describe(number), changed=True)
+
+    def warn_not_sms(self, number):
+        if number and capabilities(number).get("sms") is False:
+            self.warn("%s cannot send or receive SMS (capabilities: %s)." % (number.get("phone_number"), capabilities(number)))
+
+
+def main():
+    PhoneNumber().execute()
+
+
+if __name__ == "__main__":
+    main()

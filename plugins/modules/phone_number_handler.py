@@ -1,0 +1,666 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: phone_number_handler
+short_description: Route a Twilio number's incoming SMS to the Flex Proxy Service, a Studio flow, a webhook or a TwiML app
+version_added: 0.1.0
+description:
+  - Sets what handles the incoming SMS of one or more phone numbers the account already owns.
+  - V(proxy_service) (the default) puts the number into the phone-number pool of a Proxy service,
+    by default the C(Flex Proxy Service). This is the step Flex needs for legacy SMS addresses
+    (Flex Flows) and the one that is easy to forget when addresses are created through the API.
+  - V(studio_flow) sets the number's SMS URL to the webhook URL of a Studio flow,
+    V(webhook) sets it to any HTTPS URL, and V(twiml_app) sets the number's SMS application.
+  - Switching handlers removes what would shadow the new one. Switching to V(studio_flow), V(webhook)
+    or V(twiml_app) takes the number out of the O(proxy_service) pool. Setting a URL clears the
+    number's SMS application (Twilio ignores the SMS URLs while an application is set). Switching to
+    V(twiml_app) sets the application, which takes over from the URLs; the URLs are left as they are.
+  - A number held by another Proxy service, or by a Messaging Service, is not moved unless
+    O(take_over=true); the module fails naming the holder's SID and name and changes nothing.
+    These holders are looked up only when a change is about to be made (also in check mode), so a
+    run that changes nothing stays cheap; such a run does not notice a Messaging Service that
+    holds the number as well.
+  - This module never buys or releases numbers; see M(flexops.twilio.phone_number) for that.
+  - Options left out keep the live values, for example O(webhook_method) left out keeps the number's SMS method.
+author:
+  - flexops.twilio contributors
+extends_documentation_fragment:
+  - flexops.twilio.twilio
+attributes:
+  check_mode:
+    support: full
+    description: Reports the changes, including conflicts with other holders, and writes nothing.
+  diff_mode:
+    support: full
+    description: Before and after of the number's SMS fields and of its membership in each Proxy or Messaging Service pool.
+options:
+  phone_number:
+    description:
+      - The number, in E.164 format (for example V(+15551230001)).
+      - Exactly one of O(phone_number), O(phone_number_sid) and O(phone_numbers) is required.
+    type: str
+  phone_number_sid:
+    description:
+      - The SID (C(PN...)) of the number, instead of O(phone_number).
+    type: str
+  phone_numbers:
+    description:
+      - Several numbers in E.164 format that all get the same handler settings.
+      - The account's numbers are read in one listing and the O(proxy_service) pool in one listing,
+        so a run over hundreds of numbers that changes nothing costs a handful of requests.
+      - Numbers are worked through O(concurrency) at a time; one failing number does not stop the
+        others, and the module fails afterwards naming every number that failed.
+      - The result is in RV(results), one entry per number in the order given.
+    type: list
+    elements: str
+  state:
+    description:
+      - V(present) routes the number(s) to O(handler).
+      - V(absent) removes that handler and leaves the number itself alone. For V(proxy_service) the
+        number leaves the O(proxy_service) pool. For V(webhook) and V(studio_flow) the number's
+        C(sms_url) and C(sms_fallback_url) are cleared, for V(twiml_app) its C(sms_application_sid),
+        but only when the number is routed to that kind of handler now (and to the given
+        O(webhook_url), O(studio_flow) or O(twiml_app), when one is given).
+    type: str
+    choices: [present, absent]
+    default: present
+  handler:
+    description:
+      - What handles the number's incoming SMS.
+    type: str
+    choices: [proxy_service, studio_flow, webhook, twiml_app]
+    default: proxy_service
+  proxy_service:
+    description:
+      - The Proxy service, by SID (C(KS...)) or unique name.
+      - When not set, the Proxy service whose unique name is C(Flex Proxy Service).
+      - With O(handler=proxy_service), the service whose pool the number joins.
+        With the other handlers, the service the number leaves (no O(take_over) needed); when it is not
+        set and the account has no C(Flex Proxy Service), there is nothing to leave.
+    type: str
+  is_reserved:
+    description:
+      - Whether the number is reserved in the Proxy pool (not handed out by Proxy's pool logic).
+      - Only with O(handler=proxy_service) and O(state=present). Left out, an existing membership keeps its value and a new one gets Twilio's default.
+    type: bool
+  studio_flow:
+    description:
+      - The Studio flow, by SID (C(FW...)) or friendly name. Required with O(handler=studio_flow) and O(state=present).
+      - The number's C(sms_url) becomes the flow's webhook URL and its C(sms_method) C(POST).
+      - With O(state=absent), the handler is removed only when the number points at this flow.
+    type: str
+  webhook_url:
+    description:
+      - The HTTPS URL that receives the number's incoming SMS. Required with O(handler=webhook) and O(state=present).
+      - Only C(https) URLs are accepted.
+      - With O(state=absent), the handler is removed only when the number points at this URL.
+    type: str
+  webhook_method:
+    description:
+      - The HTTP method for O(webhook_url). Only with O(handler=webhook). Left out, the number keeps its current method.
+    type: str
+    choices: [GET, POST]
+  fallback_url:
+    description:
+      - The HTTPS URL Twilio calls when the main handler fails. Only with O(handler=webhook) or O(handler=studio_flow).
+      - Left out, the number keeps its current fallback URL.
+    type: str
+  fallback_method:
+    description:
+      - The HTTP method for O(fallback_url). Left out, the number keeps its current method.
+    type: str
+    choices: [GET, POST]
+  twiml_app:
+    description:
+      - The TwiML app, by SID (C(AP...)) or friendly name. Required with O(handler=twiml_app) and O(state=present).
+      - With O(state=absent), the handler is removed only when the number uses this app.
+    type: str
+  take_over:
+    description:
+      - Move the number when another Proxy service or a Messaging Service holds it.
+      - The number is removed from the other holder first, then routed to O(handler).
+        B(The other service stops receiving this number's messages), and Proxy sessions or Messaging
+        Service senders that used the number there stop working with it.
+      - A Messaging Service whose C(use_inbound_webhook_on_number) is true does not hold the
+        number's incoming SMS, so it is only in the way of O(handler=proxy_service).
+      - Only with O(state=present).
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - With O(phone_numbers), how many numbers are worked on at the same time.
+    type: int
+    default: 8
+notes:
+  - Membership in the Proxy pool is treated as the truth for the V(proxy_service) handler; the module
+    does not change the number's own SMS URLs when it joins a Proxy service.
+  - A run that changes nothing reads the number, the list of Proxy services and the number's entry
+    in the O(proxy_service) pool (plus the Studio flows or TwiML apps when O(handler) needs them).
+seealso:
+  - module: flexops.twilio.phone_number
+  - module: flexops.twilio.studio_flow_info
+  - name: Proxy PhoneNumber resource
+    description: Adding numbers to a Proxy service.
+    link: https://www.twilio.com/docs/proxy/api/phone-number
+"""
+
+EXAMPLES = r"""
+- name: Route a number to the Flex Proxy Service (what Flex legacy SMS addresses need)
+  flexops.twilio.phone_number_handler:
+    phone_number: "+15551230001"
+
+- name: Route many numbers at once
+  flexops.twilio.phone_number_handler:
+    phone_numbers: "{{ flex_numbers }}"
+    concurrency: 8
+
+- name: Move a number that a Messaging Service holds into the Flex Proxy Service
+  flexops.twilio.phone_number_handler:
+    phone_number: "+15551230002"
+    take_over: true
+
+- name: Send a number's SMS to a Studio flow (leaves the Flex Proxy Service)
+  flexops.twilio.phone_number_handler:
+    phone_number: "+15551230003"
+    handler: studio_flow
+    studio_flow: Messaging Flow
+
+- name: Send a number's SMS to a webhook
+  flexops.twilio.phone_number_handler:
+    phone_number_sid: PN0123456789abcdef0123456789abcdef
+    handler: webhook
+    webhook_url: https://example.com/sms
+    webhook_method: POST
+    fallback_url: https://example.com/sms-fallback
+
+- name: Use a TwiML app
+  flexops.twilio.phone_number_handler:
+    phone_number: "+15551230004"
+    handler: twiml_app
+    twiml_app: SMS bot
+
+- name: Take a number out of the Flex Proxy Service (the number itself is kept)
+  flexops.twilio.phone_number_handler:
+    phone_number: "+15551230001"
+    state: absent
+"""
+
+RETURN = r"""
+phone_number:
+  description: The number in E.164 format (single-number form).
+  returned: success, with phone_number or phone_number_sid
+  type: str
+  sample: "+15551230001"
+phone_number_sid:
+  description: The number's SID (single-number form).
+  returned: success, with phone_number or phone_number_sid
+  type: str
+  sample: PN0123456789abcdef0123456789abcdef
+handler:
+  description:
+    - What the number's incoming SMS is routed to after the run (in check mode, what it would be).
+    - Names are null when the module did not need to look them up.
+  returned: success, with phone_number or phone_number_sid
+  type: dict
+  contains:
+    type:
+      description: V(proxy_service), V(studio_flow), V(webhook), V(twiml_app) or V(none).
+      type: str
+      sample: proxy_service
+    proxy_service_sid:
+      description: The Proxy service whose pool holds the number.
+      type: str
+    proxy_service_name:
+      description: Its unique name.
+      type: str
+      sample: Flex Proxy Service
+    is_reserved:
+      description: Whether the number is reserved in that pool.
+      type: bool
+    studio_flow_sid:
+      description: The Studio flow the number's C(sms_url) points at.
+      type: str
+    studio_flow_name:
+      description: Its friendly name.
+      type: str
+    sms_url:
+      description: The number's SMS URL.
+      type: str
+    sms_method:
+      description: The number's SMS method.
+      type: str
+    sms_fallback_url:
+      description: The number's SMS fallback URL.
+      type: str
+    sms_fallback_method:
+      description: The number's SMS fallback method.
+      type: str
+    sms_application_sid:
+      description: The number's SMS application (TwiML app).
+      type: str
+    twiml_app_name:
+      description: That app's friendly name.
+      type: str
+  sample:
+    type: proxy_service
+    proxy_service_sid: KS0123456789abcdef0123456789abcdef
+    proxy_service_name: Flex Proxy Service
+    is_reserved: false
+    studio_flow_sid: null
+    studio_flow_name: null
+    sms_url: null
+    sms_method: POST
+    sms_fallback_url: null
+    sms_fallback_method: POST
+    sms_application_sid: null
+    twiml_app_name: null
+results:
+  description:
+    - With O(phone_numbers), one entry per number in the order given, each with C(phone_number),
+      C(phone_number_sid), C(changed), C(handler) (as RV(handler)) and C(diff) (a list of before/after
+      entries, empty when nothing changed).
+  returned: success, with phone_numbers
+  type: list
+  elements: dict
+api_stats:
+  description: Requests sent to Twilio by this task.
+  returned: always
+  type: dict
+  sample: {requests: 3, writes: 0, retries: 0}
+"""
+
+import threading
+
+from ansible_collections.flexops.twilio.plugins.module_utils import lookups
+from ansible_collections.flexops.twilio.plugins.module_utils.api import (
+    DEFAULT_CONCURRENCY,
+    ApiError,
+    TwilioModule,
+    blank_to_none,
+    to_dict,
+)
+from ansible_collections.flexops.twilio.plugins.module_utils.studio import flow_sid_from_webhook_url
+from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
+    ValidationError,
+    check_e164,
+    check_only_with,
+    check_sid,
+    check_sid_or_name,
+    check_url,
+)
+
+SMS_FIELDS = ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "sms_application_sid")
+HANDLER_TYPES = ("proxy_service", "studio_flow", "webhook", "twiml_app")
+HOLDER_KINDS = dict(proxy_service="Proxy service", messaging_service="Messaging Service")
+ALREADY_IN_SERVICE = 80104  # Proxy: "PhoneNumber has already been added to Service"
+
+
+def sms_fields(number):
+    """The number's SMS handler fields, unset ones as "" (the value that clears them)."""
+    return dict((k, blank_to_none(number.get(k)) or "") for k in SMS_FIELDS)
+
+
+def normalise_handler(fields, proxy=None, flows=None, apps=None):
+    """One shape for what a number's incoming SMS goes to.
+
+    ``fields``: the number's SMS fields; ``proxy``: ``{sid, name, is_reserved}``
+    when the number is in a Proxy pool; ``flows`` / ``apps``: Studio flows and
+    TwiML apps (lists of dicts) when they were looked up, for names.
+    """
+    h = dict(
+        type="none", proxy_service_sid=None, proxy_service_name=None, is_reserved=None,
+        studio_flow_sid=None, studio_flow_name=None, twiml_app_name=None,
+    )
+    for key in SMS_FIELDS:
+        h[key] = blank_to_none(fields.get(key))
+    flow_sid = flow_sid_from_webhook_url(h["sms_url"])
+    if flow_sid:
+        h["studio_flow_sid"] = flow_sid
+        h["studio_flow_name"] = _name_of(flows, flow_sid, "friendly_name")
+    if h["sms_application_sid"]:
+        h["twiml_app_name"] = _name_of(apps, h["sms_application_sid"], "friendly_name")
+    if proxy:
+        h.update(type="proxy_service", proxy_service_sid=proxy.get("sid"),
+                 proxy_service_name=proxy.get("name"), is_reserved=proxy.get("is_reserved"))
+    elif h["sms_application_sid"]:
+        h["type"] = "twiml_app"
+    elif flow_sid:
+        h["type"] = "studio_flow"
+    elif h["sms_url"]:
+        h["type"] = "webhook"
+    return h
+
+
+def _name_of(items, sid, key):
+    for item in items or ():
+        if item.get("sid") == sid:
+            return item.get(key)
+    return None
+
+
+class PhoneNumberHandler(TwilioModule):
+    argument_spec = dict(
+        phone_number=dict(type="str"),
+        phone_number_sid=dict(type="str"),
+        phone_numbers=dict(type="list", elements="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        handler=dict(type="str", choices=list(HANDLER_TYPES), default="proxy_service"),
+        proxy_service=dict(type="str"),
+        is_reserved=dict(type="bool"),
+        studio_flow=dict(type="str"),
+        webhook_url=dict(type="str"),
+        webhook_method=dict(type="str", choices=["GET", "POST"]),
+        fallback_url=dict(type="str"),
+        fallback_method=dict(type="str", choices=["GET", "POST"]),
+        twiml_app=dict(type="str"),
+        take_over=dict(type="bool", default=False),
+        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+    )
+    mutually_exclusive = [["phone_number", "phone_number_sid", "phone_numbers"]]
+    required_one_of = [["phone_number", "phone_number_sid", "phone_numbers"]]
+
+    def __init__(self):
+        super(PhoneNumberHandler, self).__init__()
+        self._local = threading.local()
+
+    # -- validation ---------------------------------------------------------
+
+    def validate(self):
+        p = self.params
+        handler, state = p["handler"], p["state"]
+        check_e164("phone_number", p["phone_number"])
+        check_sid("phone_number_sid", p["phone_number_sid"], "phone_number")
+        if p["phone_numbers"] is not None:
+            seen = set()
+            for index, value in enumerate(p["phone_numbers"]):
+                check_e164("phone_numbers[%d]" % index, value)
+                if value in seen:
+                    raise ValidationError("phone_numbers lists %s twice: give each number once." % value)
+                seen.add(value)
+        check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
+        check_sid_or_name("studio_flow", p["studio_flow"], "studio_flow")
+        check_sid_or_name("twiml_app", p["twiml_app"], "application")
+        check_url("webhook_url", p["webhook_url"])
+        check_url("fallback_url", p["fallback_url"])
+        check_only_with(p, "is_reserved", ["proxy_service"], "handler", handler)
+        check_only_with(p, "studio_flow", ["studio_flow"], "handler", handler)
+        check_only_with(p, "webhook_url", ["webhook"], "handler", handler)
+        check_only_with(p, "webhook_method", ["webhook"], "handler", handler)
+        check_only_with(p, "fallback_url", ["webhook", "studio_flow"], "handler", handler)
+        check_only_with(p, "fallback_method", ["webhook", "studio_flow"], "handler", handler)
+        check_only_with(p, "twiml_app", ["twiml_app"], "handler", handler)
+        if state == "absent":
+            for option in ("is_reserved", "webhook_method", "fallback_url", "fallback_method"):
+                check_only_with(p, option, ["present"], "state", state)
+            if p["take_over"]:
+                raise ValidationError("take_over is only used with state=present: remove take_over or set state=present.")
+        else:
+            required = dict(studio_flow="studio_flow", webhook="webhook_url", twiml_app="twiml_app").get(handler)
+            if required and not p[required]:
+                raise ValidationError(
+                    "handler=%s with state=present needs %s: set %s to say where the SMS should go." % (handler, required, required))
+        if p["concurrency"] < 1:
+            raise ValidationError("concurrency must be 1 or more.")
+
+    # -- diffs, kept per number ----------------------------------------------
+
+    def add_diff(self, label, before, after):
+        entry = dict(before_header=label, after_header=label,
+                     before=dict(before) if before is not None else {},
+                     after=dict(after) if after is not None else {})
+        collected = getattr(self._local, "diffs", None)
+        if collected is None:
+            self.diffs.append(entry)
+        else:
+            collected.append(entry)
+
+    # -- look-ups -------------------------------------------------------------
+
+    def own_service(self):
+        """The Proxy service O(proxy_service) names, or None when the default one does not exist and is not needed."""
+        p = self.params
+        value = p["proxy_service"] or lookups.DEFAULT_PROXY_SERVICE
+        needed = p["proxy_service"] is not None or (p["handler"] == "proxy_service" and p["state"] == "present")
+        try:
+            return lookups.proxy_service(self, value)
+        except ValidationError:
+            if needed:
+                raise
+            return None
+
+    def own_entry(self, service, number_sid):
+        """The number's entry in ``service``'s pool, or None."""
+        if service is None:
+            return None
+        if self.many:
+            pool = lookups.service_numbers(self, "proxy", service["sid"])
+            return next((n for n in pool if n.get("sid") == number_sid), None)
+        return lookups.proxy_number(self, service["sid"], number_sid)
+
+    def holders(self, number_sid, own_sid):
+        """Other Proxy services and Messaging Services that hold the number (in the way of the handler)."""
+        found = []
+        for service in lookups.proxy_services(self):
+            if service["sid"] == own_sid:
+                continue
+            if any(n.get("sid") == number_sid for n in lookups.service_numbers(self, "proxy", service["sid"])):
+                found.append(dict(type="proxy_service", sid=service["sid"], name=service.get("unique_name")))
+        for service in lookups.messaging_services(self):
+            if self.params["handler"] != "proxy_service" and service.get("use_inbound_webhook_on_number"):
+                continue  # the number's own handler answers its incoming SMS
+            if any(n.get("sid") == number_sid for n in lookups.service_numbers(self, "messaging", service["sid"])):
+                found.append(dict(type="messaging_service", sid=service["sid"], name=service.get("friendly_name")))
+        return found
+
+    # -- writes ---------------------------------------------------------------
+
+    def clear_holders(self, number, own_sid):
+        holders = self.holders(number["sid"], own_sid)
+        if holders and not self.params["take_over"]:
+            raise ApiError(
+                "%s (%s) is held by %s: nothing was changed. Set take_over: true to move it; the other service "
+                "then stops receiving this number's messages." % (
+                    number["phone_number"], number["sid"],
+                    " and ".join("%s %s (%s)" % (HOLDER_KINDS[h["type"]], h["sid"], h["name"]) for h in holders)),
+                conflicts=holders,
+            )
+        changed = False
+        for holder in holders:
+            if holder["type"] == "proxy_service":
+                pool = self.client.proxy.v1.services(holder["sid"]).phone_numbers(number["sid"])
+            else:
+                pool = self.client.messaging.v1.services(holder["sid"]).phone_numbers(number["sid"])
+            label = "%s in %s %s (%s)" % (number["phone_number"], HOLDER_KINDS[holder["type"]], holder["name"], holder["sid"])
+            changed |= self.remove(label, dict(service_sid=holder["sid"]), pool.delete)
+        return changed
+
+    def join_pool(self, number, service, entry):
+        """Make the number a member of ``service``'s pool with the wanted is_reserved; returns (changed, entry after)."""
+        is_reserved = self.params["is_reserved"]
+        label = "%s in Proxy service %s (%s)" % (number["phone_number"], service.get("unique_name"), service["sid"])
+        pool = self.client.proxy.v1.services(service["sid"]).phone_numbers
+        before = None if entry is None else dict(proxy_service_sid=service["sid"], is_reserved=entry.get("is_reserved"))
+        wanted = dict(proxy_service_sid=service["sid"], is_reserved=is_reserved)
+
+        def create(fields):
+            kwargs = dict(sid=number["sid"])
+            if is_reserved is not None:
+                kwargs["is_reserved"] = is_reserved
+            try:
+                with self.api("Adding %s to Proxy service %s" % (number["phone_number"], service["sid"])):
+                    return to_dict(pool.create(**kwargs))
+            except ApiError as exc:
+                if exc.details.get("code") != ALREADY_IN_SERVICE:
+                    raise
+                found = recover()
+                if found is None:
+                    raise
+                return found
+
+        def recover():
+            return lookups.proxy_number(self, service["sid"], number["sid"])
+
+        def update(changes):
+            return to_dict(pool(number["sid"]).update(is_reserved=changes["is_reserved"]))
+
+        changed, written = self.reconcile(label, before, wanted, create, update, recover=recover)
+        after = written or entry or {}
+        is_reserved_after = after.get("is_reserved")
+        if self.check_mode and changed:
+            is_reserved_after = is_reserved if is_reserved is not None else (entry or {}).get("is_reserved", False)
+        return changed, dict(sid=service["sid"], name=service.get("unique_name"), is_reserved=is_reserved_after)
+
+    def leave_pool(self, number, service, entry):
+        if entry is None:
+            return False
+        label = "%s in Proxy service %s (%s)" % (number["phone_number"], service.get("unique_name"), service["sid"])
+        before = dict(proxy_service_sid=service["sid"], is_reserved=entry.get("is_reserved"))
+        return self.remove(label, before, self.client.proxy.v1.services(service["sid"]).phone_numbers(number["sid"]).delete)
+
+    def set_fields(self, number, before, wanted):
+        """Update the number's SMS fields; returns (changed, fields after)."""
+        label = "%s SMS handler fields" % number["phone_number"]
+        resource = self.client.api.v2010.accounts(self.account_sid).incoming_phone_numbers(number["sid"])
+
+        def update(changes):
+            return to_dict(resource.update(**changes))
+
+        changed, written = self.reconcile(label, before, wanted, None, update)
+        after = dict(before)
+        after.update(self.changes(before, wanted))
+        if written:
+            after = sms_fields(written)
+        return changed, after
+
+    # -- per number -------------------------------------------------------------
+
+    def wanted_fields(self):
+        p = self.params
+        handler = p["handler"]
+        if handler == "webhook":
+            return dict(sms_url=p["webhook_url"], sms_method=p["webhook_method"], sms_fallback_url=p["fallback_url"],
+                        sms_fallback_method=p["fallback_method"], sms_application_sid="")
+        if handler == "studio_flow":
+            flow = self.flow
+            url = flow.get("webhook_url") or "https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (self.account_sid, flow["sid"])
+            return dict(sms_url=url, sms_method="POST", sms_fallback_url=p["fallback_url"],
+                        sms_fallback_method=p["fallback_method"], sms_application_sid="")
+        return dict(sms_application_sid=self.app["sid"])
+
+    def absent_fields(self, fields):
+        """What clearing the handler of type O(handler) means for these fields (None: nothing to clear)."""
+        p = self.params
+        current = normalise_handler(fields)["type"]
+        if p["handler"] == "twiml_app":
+            if fields["sms_application_sid"] and (self.app is None or fields["sms_application_sid"] == self.app["sid"]):
+                return dict(sms_application_sid="")
+            return None
+        if p["handler"] == "webhook":
+            matches = current == "webhook" and (p["webhook_url"] is None or fields["sms_url"] == p["webhook_url"])
+        else:
+            matches = current == "studio_flow" and (
+                self.flow is None or normalise_handler(fields)["studio_flow_sid"] == self.flow["sid"])
+        return dict(sms_url="", sms_fallback_url="") if matches else None
+
+    def handle(self, number):
+        """Route one number (an IncomingPhoneNumber dict); returns its result entry."""
+        self._local.diffs = []
+        p = self.params
+        service = self.service
+        entry = self.own_entry(service, number["sid"])
+        fields = sms_fields(number)
+        changed = False
+        proxy_after = None
+        if p["handler"] == "proxy_service":
+            if p["state"] == "present":
+                if entry is None:
+                    changed |= self.clear_holders(number, service["sid"])
+                step, proxy_after = self.join_pool(number, service, entry)
+                changed |= step
+            else:
+                changed |= self.leave_pool(number, service, entry)
+        elif p["state"] == "present":
+            wanted = self.wanted_fields()
+            if entry is not None or self.changes(fields, wanted):
+                changed |= self.clear_holders(number, service["sid"] if service else None)
+                changed |= self.leave_pool(number, service, entry)
+                step, fields = self.set_fields(number, fields, wanted)
+                changed |= step
+        else:
+            if entry is not None:
+                proxy_after = dict(sid=service["sid"], name=service.get("unique_name"), is_reserved=entry.get("is_reserved"))
+            wanted = self.absent_fields(fields)
+            if wanted:
+                step, fields = self.set_fields(number, fields, wanted)
+                changed |= step
+        result = dict(
+            phone_number=number["phone_number"], phone_number_sid=number["sid"], changed=changed,
+            handler=normalise_handler(fields, proxy_after, self.flows, self.apps),
+            diff=self._local.diffs,
+        )
+        self._local.diffs = None
+        return result
+
+    # -- entry point ------------------------------------------------------------
+
+    def run(self):
+        p = self.params
+        self.many = p["phone_numbers"] is not None
+        self.flow = self.app = self.flows = self.apps = None
+        if p["handler"] == "studio_flow" and p["studio_flow"]:
+            self.flow = lookups.studio_flow(self, p["studio_flow"])
+            self.flows = lookups.studio_flows(self)
+        if p["handler"] == "twiml_app" and p["twiml_app"]:
+            self.app = lookups.application(self, p["twiml_app"])
+            self.apps = lookups.applications(self)
+        self.service = self.own_service()
+
+        if not self.many:
+            if p["phone_number_sid"]:
+                number = lookups.incoming_number_by_sid(self, p["phone_number_sid"])
+            else:
+                number = lookups.incoming_number(self, phone_number=p["phone_number"])
+            result = self.handle(number)
+            self.diffs.extend(result.pop("diff"))
+            return result
+
+        if p["phone_numbers"]:
+            by_e164 = dict((n.get("phone_number"), n) for n in lookups.incoming_numbers(self))
+        else:
+            by_e164 = {}
+
+        def work(e164):
+            number = by_e164.get(e164)
+            if number is None:
+                raise ValidationError(
+                    "%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
+                    "or check account_sid." % (e164, self.account_sid))
+            return self.handle(number)
+
+        try:
+            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"])
+        except ApiError as exc:
+            self._collect_diffs(exc.details.get("results") or [])
+            raise
+        self._collect_diffs(results)
+        return dict(changed=any(r["changed"] for r in results), results=results)
+
+    def _collect_diffs(self, results):
+        for result in results:
+            if isinstance(result, dict):
+                self.diffs.extend(result.get("diff") or [])
+
+
+def main():
+    PhoneNumberHandler().execute()
+
+
+if __name__ == "__main__":
+    main()
