@@ -1,0 +1,458 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""flex_sms_address: finding a number's flow, mapping to and from the API,
+defaults only on create, minimal updates, check mode and diffs, list form."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+import requests
+
+from twilio.base.exceptions import TwilioRestException
+
+from ansible_collections.flexops.twilio.plugins.module_utils import flex_flow
+from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address as mod
+from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake import (
+    CHAT,
+    CHAT2,
+    FW_MESSAGING,
+    FW_OTHER,
+    WS,
+    WW,
+    FakeClient,
+    flow,
+    make_module,
+    run,
+    sid,
+)
+
+NUMBER = "+15551230001"
+Module = mod.FlexSmsAddress
+
+
+# -- mapping to and from the API ------------------------------------------------
+
+def test_managed_view_reads_only_the_settings_of_the_live_type():
+    live = flow(NUMBER, integration_type="external",
+                integration={"url": "https://example.com/sms", "retry_count": "2", "flow_sid": FW_MESSAGING})
+    view = flex_flow.managed_view(live)
+    assert view["integration_type"] == "webhook"
+    assert view["webhook_url"] == "https://example.com/sms"
+    assert view["retry_count"] == 2  # numeric strings are read as integers
+    assert view["studio_flow"] is None  # a left-over flow_sid of another type is not a setting
+    assert view["phone_number"] == NUMBER
+
+
+def test_managed_view_of_task_flow_and_camel_case_keys():
+    live = flow(NUMBER, integration_type="task", integration={
+        "workspaceSid": WS, "workflowSid": WW, "channel": "sms", "priority": 5, "timeout": 60})
+    view = flex_flow.managed_view(live)
+    assert (view["workspace_sid"], view["workflow_sid"], view["task_channel"], view["priority"], view["timeout"]) == (
+        WS, WW, "sms", 5, 60)
+    assert view["retry_count"] is None
+
+
+def test_to_api_maps_every_option_to_the_sdk_keyword():
+    kwargs = flex_flow.to_api(dict(
+        phone_number=NUMBER, friendly_name="x", chat_service_sid=CHAT, enabled=True, integration_type="webhook",
+        webhook_url="https://e.com", retry_count=1, janitor_enabled=False, long_lived=True, studio_flow=flex_flow.CLEARED))
+    assert kwargs == dict(contact_identity=NUMBER, friendly_name="x", chat_service_sid=CHAT, enabled=True,
+                          integration_type="external", integration_url="https://e.com", integration_retry_count=1,
+                          janitor_enabled=False, long_lived=True)
+    task = flex_flow.to_api(dict(integration_type="task", workspace_sid=WS, workflow_sid=WW, task_channel="sms",
+                                 priority=3, timeout=90, studio_flow=FW_MESSAGING))
+    assert task == dict(integration_type="task", integration_workspace_sid=WS, integration_workflow_sid=WW,
+                        integration_channel="sms", integration_priority=3, integration_timeout=90,
+                        integration_flow_sid=FW_MESSAGING)
+
+
+def test_sdk_keywords_exist_in_the_sdk():
+    import inspect
+    from twilio.rest.flex_api.v1.flex_flow import FlexFlowContext, FlexFlowList
+    create = set(inspect.signature(FlexFlowList.create).parameters)
+    update = set(inspect.signature(FlexFlowContext.update).parameters)
+    keywords = set(k for _n, k in flex_flow.TOP_FIELDS) | set(f[1] for f in flex_flow.INTEGRATION_FIELDS)
+    assert keywords <= create and keywords <= update
+
+
+def test_describe_uses_option_names():
+    described = flex_flow.describe(flow("15551230001", integration_type="external", integration={"url": "https://e"}))
+    assert described["integration_type"] == "webhook"
+    assert described["phone_number"] == "+15551230001"
+    assert described["contact_identity"] == "15551230001"
+
+
+# -- finding the flow of a number -------------------------------------------------
+
+def entry(number=NUMBER, flow_sid=None, **values):
+    base = dict((k, None) for k in mod.SETTINGS)
+    base.update(values)
+    e = mod.Entry(base, phone_number=number, sid=flow_sid)
+    mod.validate_entry(e)
+    return e
+
+
+def test_flows_for_number_matches_channel_and_identity_only():
+    mine = flow(NUMBER)
+    flows = [mine, flow(NUMBER, channel_type="web"), flow("+15551230002"), flow("15551230001", sid_=sid("FO"))]
+    found = flex_flow.flows_for_number(flows, NUMBER)
+    assert [f["sid"] for f in found] == [mine["sid"], flows[3]["sid"]]
+
+
+def test_select_flow_duplicates_fail_listing_their_sids():
+    a, b = flow(NUMBER), flow(NUMBER, enabled=False)
+    with pytest.raises(ValidationError) as err:
+        mod.select_flow([a, b], entry(), "present")
+    assert a["sid"] in str(err.value) and b["sid"] in str(err.value) and "sid" in str(err.value)
+    # sid picks one of them
+    assert mod.select_flow([a, b], entry(flow_sid=b["sid"]), "present") is b
+
+
+def test_select_flow_unknown_sid_fails_for_present_and_is_nothing_for_absent():
+    missing = sid("FO")
+    with pytest.raises(ValidationError, match="no Flex Flow with that SID"):
+        mod.select_flow([flow(NUMBER)], entry(flow_sid=missing), "present")
+    assert mod.select_flow([flow(NUMBER)], entry(flow_sid=missing), "absent") is None
+
+
+def test_select_flow_refuses_non_sms_flow_and_wrong_number_for_absent():
+    web = flow(NUMBER, channel_type="web")
+    with pytest.raises(ValidationError, match="not an SMS address"):
+        mod.select_flow([web], entry(flow_sid=web["sid"]), "present")
+    other = flow("+15559999999")
+    with pytest.raises(ValidationError, match="nothing was deleted"):
+        mod.select_flow([other], entry(flow_sid=other["sid"]), "absent")
+
+
+# -- wanted settings: defaults only when creating, lazy look-ups -------------------
+
+class Resolver(object):
+    def __init__(self):
+        self.calls = []
+
+    def studio_flow_sid(self, value, defaulted=False):
+        self.calls.append(("studio", value, defaulted))
+        return {"Messaging Flow": FW_MESSAGING, "Support Intake": FW_OTHER}[value]
+
+    def flex_default(self, key, option):
+        self.calls.append(("config", key))
+        return {"chat_service_instance_sid": CHAT, "taskrouter_workspace_sid": WS,
+                "taskrouter_target_workflow_sid": WW}[key]
+
+    def same_task_channel(self, workspace, a, b):
+        self.calls.append(("channels", workspace))
+        return False
+
+
+def test_create_applies_every_default():
+    r = Resolver()
+    wanted = mod.wanted_fields(entry(), None, r)
+    assert wanted == dict(phone_number=NUMBER, friendly_name="SMS %s" % NUMBER, enabled=True, integration_type="studio",
+                          studio_flow=FW_MESSAGING, chat_service_sid=CHAT)
+    assert ("studio", "Messaging Flow", True) in r.calls
+
+
+def test_existing_flow_keeps_live_values_and_needs_no_lookup():
+    r = Resolver()
+    before = mod.FlexSmsAddress._view(flow(NUMBER, friendly_name="Custom", enabled=False, chat_service_sid=CHAT2))
+    wanted = mod.wanted_fields(entry(), before, r)
+    assert wanted == dict(phone_number=NUMBER)
+    assert r.calls == []
+    assert mod.TwilioModule.changes(before, wanted) == {}
+
+
+def test_task_create_takes_workspace_and_workflow_from_flex_configuration():
+    r = Resolver()
+    wanted = mod.wanted_fields(entry(integration_type="task", priority=2), None, r)
+    assert wanted["workspace_sid"] == WS and wanted["workflow_sid"] == WW and wanted["task_channel"] == "sms"
+    assert wanted["priority"] == 2 and "timeout" not in wanted
+
+
+def test_switch_from_studio_to_webhook_sends_new_type_and_clears_old_settings():
+    before = mod.FlexSmsAddress._view(flow(NUMBER))
+    wanted = mod.wanted_fields(entry(integration_type="external", webhook_url="https://e.com/sms"), before, Resolver())
+    changes = mod.TwilioModule.changes(before, wanted)
+    assert changes == dict(integration_type="webhook", webhook_url="https://e.com/sms", studio_flow="")
+    assert flex_flow.to_api(changes) == dict(integration_type="external", integration_url="https://e.com/sms")
+
+
+def test_switch_to_webhook_without_url_is_an_error():
+    before = mod.FlexSmsAddress._view(flow(NUMBER))
+    with pytest.raises(ValidationError, match="webhook_url"):
+        mod.wanted_fields(entry(integration_type="webhook"), before, Resolver())
+
+
+def test_switch_to_task_applies_type_defaults_but_not_create_defaults():
+    r = Resolver()
+    before = mod.FlexSmsAddress._view(flow(NUMBER, friendly_name="Keep me"))
+    wanted = mod.wanted_fields(entry(integration_type="task"), before, r)
+    assert "friendly_name" not in wanted and "chat_service_sid" not in wanted and "enabled" not in wanted
+    assert wanted["workspace_sid"] == WS and wanted["task_channel"] == "sms"
+    assert wanted["studio_flow"] == "" and wanted["retry_count"] == ""
+    assert ("config", "chat_service_instance_sid") not in r.calls
+
+
+def test_switch_back_to_studio_defaults_to_messaging_flow():
+    before = mod.FlexSmsAddress._view(flow(NUMBER, integration_type="external", integration={"url": "https://e"}))
+    wanted = mod.wanted_fields(entry(integration_type="studio"), before, Resolver())
+    assert wanted["studio_flow"] == FW_MESSAGING and wanted["webhook_url"] == ""
+
+
+def test_options_are_checked_against_the_live_type_when_integration_type_is_left_out():
+    before = mod.FlexSmsAddress._view(flow(NUMBER))  # studio
+    with pytest.raises(ValidationError, match="webhook_url is only used with integration_type=webhook.*uses integration_type=studio"):
+        mod.wanted_fields(entry(webhook_url="https://e.com"), before, Resolver())
+    with pytest.raises(ValidationError, match="a new SMS address gets integration_type=studio"):
+        mod.wanted_fields(entry(priority=1), None, Resolver())
+    webhook = mod.FlexSmsAddress._view(flow(NUMBER, integration_type="external", integration={"url": "https://a"}))
+    assert mod.wanted_fields(entry(webhook_url="https://b"), webhook, Resolver())["webhook_url"] == "https://b"
+
+
+@pytest.mark.parametrize("values, message", [
+    (dict(integration_type="studio", webhook_url="https://e.com"), "webhook_url is only used with integration_type=webhook"),
+    (dict(integration_type="webhook", studio_flow="Messaging Flow"), "studio_flow is only used with integration_type=studio"),
+    (dict(integration_type="studio", workspace_sid=WS), "workspace_sid is only used with integration_type=task"),
+    (dict(integration_type="task", retry_count=1), "retry_count is only used with integration_type=studio/webhook"),
+    (dict(webhook_url="https://e.com", workflow_sid=WW), "belong to different integration types"),
+    (dict(webhook_url="http://e.com"), "https"),
+    (dict(retry_count=4), "retry_count=4 is out of range"),
+    (dict(integration_type="task", priority=-1), "priority=-1 is out of range"),
+    (dict(integration_type="task", timeout=0), "timeout=0 is out of range"),
+    (dict(chat_service_sid="IS123"), "chat_service_sid"),
+    (dict(integration_type="task", workspace_sid=WW), "workspace_sid"),
+    (dict(studio_flow="WS" + "0" * 32), "another kind"),
+    (dict(integration_type="task", task_channel="FW" + "0" * 32), "another kind"),
+    (dict(friendly_name="  "), "friendly_name must not be empty"),
+])
+def test_validation_errors_name_the_option(values, message):
+    with pytest.raises(ValidationError, match=message):
+        entry(**values)
+
+
+def test_invalid_phone_number_and_sid():
+    with pytest.raises(ValidationError, match="E.164"):
+        entry(number="5551230001")
+    with pytest.raises(ValidationError, match="sid"):
+        entry(flow_sid="FO123")
+
+
+def test_external_alias_is_normalised():
+    assert entry(integration_type="external", webhook_url="https://e.com")["integration_type"] == "webhook"
+
+
+# -- whole module runs against the fake client ------------------------------------
+
+def test_create_from_scratch_sends_one_create_with_every_required_field():
+    client = FakeClient()
+    module, result = run(Module, dict(phone_number=NUMBER), client)
+    assert result["changed"] is True
+    assert client.names() == ["list flex_flows", "list studio_flows", "fetch configuration", "create flex_flow"]
+    assert client.calls[0][1]["page_size"] == 1000
+    assert client.calls[-1][1] == dict(
+        friendly_name="SMS %s" % NUMBER, chat_service_sid=CHAT, channel_type="sms", contact_identity=NUMBER,
+        enabled=True, integration_type="studio", integration_flow_sid=FW_MESSAGING)
+    assert result["address"]["phone_number"] == NUMBER and result["address"]["integration_type"] == "studio"
+
+
+def test_rerun_unchanged_sends_only_the_listing():
+    client = FakeClient(flows=[flow(NUMBER)])
+    module, result = run(Module, dict(phone_number=NUMBER, studio_flow=FW_MESSAGING, retry_count=3), client)
+    assert result["changed"] is False
+    assert client.names() == ["list flex_flows"]
+
+
+def test_studio_flow_by_name_lists_studio_flows_once():
+    client = FakeClient(flows=[flow(NUMBER)])
+    module, result = run(Module, dict(phone_number=NUMBER, studio_flow="Messaging Flow"), client)
+    assert result["changed"] is False
+    assert client.names() == ["list flex_flows", "list studio_flows"]
+
+
+def test_update_sends_only_what_differs():
+    live = flow(NUMBER, friendly_name="Old")
+    client = FakeClient(flows=[live])
+    module, result = run(Module, dict(phone_number=NUMBER, friendly_name="New", enabled=True), client, diff=True)
+    assert result["changed"] is True
+    assert client.writes == [("update flex_flow", dict(sid=live["sid"], friendly_name="New"))]
+    assert module.diffs[0]["before"]["friendly_name"] == "Old" and module.diffs[0]["after"]["friendly_name"] == "New"
+    assert result["address"]["friendly_name"] == "New"
+
+
+def test_switch_to_webhook_then_task_on_the_live_flow():
+    live = flow(NUMBER)
+    client = FakeClient(flows=[live])
+    run(Module, dict(phone_number=NUMBER, integration_type="webhook", webhook_url="https://e.com/sms"), client)
+    assert client.writes[-1] == ("update flex_flow", dict(
+        sid=live["sid"], integration_type="external", integration_url="https://e.com/sms"))
+    client.calls = []
+    module, result = run(Module, dict(phone_number=NUMBER, integration_type="task"), client, diff=True)
+    assert client.writes == [("update flex_flow", dict(
+        sid=live["sid"], integration_type="task", integration_workspace_sid=WS, integration_workflow_sid=WW,
+        integration_channel="sms"))]
+    assert module.diffs[0]["before"]["integration_type"] == "webhook"
+    assert module.diffs[0]["after"]["integration_type"] == "task" and module.diffs[0]["after"]["webhook_url"] == ""
+    client.calls = []
+    module, result = run(Module, dict(phone_number=NUMBER, integration_type="task"), client)
+    assert result["changed"] is False and client.writes == []
+
+
+def test_check_mode_writes_nothing_and_reports_the_diff():
+    client = FakeClient()
+    module, result = run(Module, dict(phone_number=NUMBER), client, check_mode=True, diff=True)
+    assert result["changed"] is True and client.writes == [] and result["address"] is None
+    assert module.diffs[0]["before"] == {} and module.diffs[0]["after"]["studio_flow"] == FW_MESSAGING
+
+
+def test_absent_deletes_and_then_is_unchanged():
+    live = flow(NUMBER)
+    client = FakeClient(flows=[live, flow("+15551230002")])
+    module, result = run(Module, dict(phone_number=NUMBER, state="absent"), client)
+    assert result["changed"] is True and client.writes == [("delete flex_flow", dict(sid=live["sid"]))]
+    client.calls = []
+    module, result = run(Module, dict(phone_number=NUMBER, state="absent"), client)
+    assert result["changed"] is False and client.writes == []
+    assert len(client.flows) == 1
+
+
+def test_unknown_sid_never_creates():
+    client = FakeClient()
+    with pytest.raises(ValidationError):
+        run(Module, dict(sid=sid("FO"), phone_number=NUMBER), client)
+    assert client.writes == []
+
+
+def test_explicit_sid_without_number_manages_that_flow():
+    a, b = flow(NUMBER), flow(NUMBER, enabled=False)
+    client = FakeClient(flows=[a, b])
+    module, result = run(Module, dict(sid=b["sid"], friendly_name="Second"), client)
+    assert client.writes == [("update flex_flow", dict(sid=b["sid"], friendly_name="Second"))]
+    assert result["address"]["sid"] == b["sid"]
+
+
+def test_missing_default_studio_flow_is_a_clear_error():
+    client = FakeClient(studio_flows=[dict(sid=FW_OTHER, friendly_name="Support Intake")])
+    with pytest.raises(ValidationError, match="default Studio flow 'Messaging Flow' was not found.*Support Intake"):
+        run(Module, dict(phone_number=NUMBER), client)
+    assert client.writes == []
+
+
+def test_account_without_flex_configuration_asks_for_chat_service_sid():
+    client = FakeClient(configuration=None)
+    with pytest.raises(ValidationError, match="chat_service_sid.*Set chat_service_sid explicitly"):
+        run(Module, dict(phone_number=NUMBER), client)
+    client = FakeClient(configuration=None)
+    module, result = run(Module, dict(phone_number=NUMBER, chat_service_sid=CHAT2), client)
+    assert "fetch configuration" not in client.names() and client.writes[0][1]["chat_service_sid"] == CHAT2
+
+
+def test_lost_create_answer_is_recovered_by_listing_again_not_by_resending():
+    client = FakeClient()
+    client.create_error = (requests.exceptions.ConnectionError("connection reset"), True)
+    module, result = run(Module, dict(phone_number=NUMBER), client)
+    assert [c for c in client.names() if c == "create flex_flow"] == ["create flex_flow"]
+    assert client.names()[-1] == "list flex_flows"
+    assert result["changed"] is True and result["address"]["sid"] == client.flows[0]["sid"]
+    assert any("lost in transit" in w for w in module.warnings)
+
+
+def test_lost_create_that_was_not_applied_fails_without_resending():
+    client = FakeClient()
+    client.create_error = (requests.exceptions.ConnectionError("connection reset"), False)
+    with pytest.raises(ApiError):
+        run(Module, dict(phone_number=NUMBER), client)
+    assert client.names().count("create flex_flow") == 1
+
+
+def test_collision_refusal_names_the_other_flow_and_the_fix():
+    enabled = flow(NUMBER)
+    disabled = flow(NUMBER, enabled=False)
+    client = FakeClient(flows=[enabled, disabled])
+    client.update_error = TwilioRestException(
+        400, "https://flex-api.twilio.com/v1/FlexFlows/x",
+        "Flex Flow creation failed since it collided with existing Flows: %s" % enabled["sid"], code=45210, method="POST")
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(sid=disabled["sid"], enabled=True), client)
+    text = err.value.msg
+    assert "Twilio refused to update" in text and enabled["sid"] in text and "state=absent" in text
+    assert err.value.details["colliding_flows"] == [enabled["sid"]]
+
+
+def test_other_api_errors_are_not_reported_as_collisions():
+    live = flow(NUMBER)
+    client = FakeClient(flows=[live])
+    client.update_error = TwilioRestException(500, "u", "boom", method="POST")
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(phone_number=NUMBER, friendly_name="x"), client)
+    assert "collid" not in err.value.msg and "boom" in err.value.msg
+
+
+# -- list form --------------------------------------------------------------------
+
+def numbers(count):
+    return ["+1555200%04d" % i for i in range(count)]
+
+
+def test_list_form_no_change_lists_once_for_all_numbers():
+    client = FakeClient(flows=[flow(n) for n in numbers(50)])
+    module, result = run(Module, dict(addresses=[dict(phone_number=n) for n in numbers(50)],
+                                      studio_flow="Messaging Flow"), client)
+    assert result["changed"] is False and len(result["addresses"]) == 50
+    assert sorted(client.names()) == ["list flex_flows", "list studio_flows"]
+
+
+def test_list_form_creates_each_number_with_shared_lookups_once():
+    client = FakeClient(flows=[flow(numbers(3)[0])])
+    module, result = run(Module, dict(addresses=[dict(phone_number=n) for n in numbers(3)] + [
+        dict(phone_number="+15559990000", integration_type="webhook", webhook_url="https://e.com")],
+        friendly_name="Shared"), client, diff=True)
+    names = client.names()
+    assert names.count("list flex_flows") == 1 and names.count("list studio_flows") == 1
+    assert names.count("fetch configuration") == 1 and names.count("create flex_flow") == 3
+    assert [r["changed"] for r in result["addresses"]] == [True, True, True, True]
+    assert [r["phone_number"] for r in result["addresses"]] == numbers(3) + ["+15559990000"]
+    assert result["addresses"][0]["address"]["friendly_name"] == "Shared"  # renamed, module-level default
+    webhook = [c[1] for c in client.calls if c[0] == "create flex_flow" and c[1]["contact_identity"] == "+15559990000"][0]
+    assert webhook["integration_type"] == "external" and webhook["integration_url"] == "https://e.com"
+    assert len(module.diffs) == 4
+
+
+def test_list_form_entry_errors_name_the_entry_before_any_request():
+    client = FakeClient()
+    with pytest.raises(ValidationError, match=r"addresses\[1\]\.webhook_url"):
+        run(Module, dict(addresses=[dict(phone_number=numbers(2)[0]),
+                                    dict(phone_number=numbers(2)[1], webhook_url="https://e.com")],
+                         integration_type="studio"), client)
+    with pytest.raises(ValidationError, match=r"addresses\[0\] and addresses\[1\]"):
+        run(Module, dict(addresses=[dict(phone_number=NUMBER), dict(phone_number=NUMBER)]), client)
+    assert client.calls == []
+
+
+def test_list_form_one_failure_does_not_stop_the_others():
+    dup = numbers(3)[1]
+    client = FakeClient(flows=[flow(dup), flow(dup)])
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(addresses=[dict(phone_number=n) for n in numbers(3)]), client)
+    assert "1 of 3 items failed" in err.value.msg and dup in err.value.msg
+    assert client.names().count("create flex_flow") == 2
+
+
+def test_concurrency_range():
+    with pytest.raises(ValidationError, match="concurrency"):
+        run(Module, dict(addresses=[dict(phone_number=NUMBER)], concurrency=0), FakeClient())
+
+
+def test_module_options_match_the_documentation():
+    import yaml
+    doc = yaml.safe_load(mod.DOCUMENTATION)
+    spec = make_module(Module, dict(phone_number=NUMBER), FakeClient()).module.argument_spec
+    own = set(Module.argument_spec)
+    assert own == set(doc["options"])
+    assert set(spec["addresses"]["options"]) == set(doc["options"]["addresses"]["suboptions"])
+    for name in own:
+        assert doc["options"][name]["type"] == Module.argument_spec[name]["type"]
