@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run integration targets against the Twilio API simulator.
+
+    python tests/integration/run.py [TARGET ...] [-j N] [--no-copy]
+
+Each target is tests/integration/targets/NAME/main.yml (+ optional seed.yml).
+The runner copies the collection to
+.build/collections/ansible_collections/flexops/twilio (skipped with --no-copy
+or FLEXOPS_NO_COPY=1, when the Makefile already made the copy), starts one
+simulator per worker, and for every target resets the simulator with the
+target's seed and runs ``ansible-playbook main.yml``. It prints one line per
+target and, for a failure, the playbook output; the last line is
+``N passed, M failed``; the exit status is non-zero when any target failed.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+TARGETS = os.path.join(HERE, "targets")
+INVENTORY = os.path.join(HERE, "inventory.yml")
+DEFAULT_SEED = os.path.join(REPO, "tests", "simulator", "seeds", "default.yml")
+BUILD = os.path.join(REPO, ".build")
+COLLECTIONS = os.path.join(BUILD, "collections")
+COLLECTION = os.path.join(COLLECTIONS, "ansible_collections", "flexops", "twilio")
+
+sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
+from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+# Variables that would send clients around the simulator or trust another CA.
+SCRUBBED_ENV = (
+    "NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy",
+    "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_REGION", "TWILIO_EDGE",
+    "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS",
+)
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".build", "output", "__pycache__", ".pytest_cache", "*.pyc",
+                                     ".ansible", ".tox")
+
+
+def copy_collection():
+    """Copy the repository (minus VCS, venvs, build and test output) to a real ansible_collections path."""
+    if os.path.exists(COLLECTION):
+        shutil.rmtree(COLLECTION)
+    os.makedirs(os.path.dirname(COLLECTION), exist_ok=True)
+
+    def ignore(directory, names):
+        ignored = set(COPY_IGNORE(directory, names))
+        if os.path.abspath(directory) != os.path.join(REPO, "tests"):
+            ignored.discard("output")  # only tests/output is test output
+        return ignored
+
+    shutil.copytree(REPO, COLLECTION, ignore=ignore, symlinks=True)
+
+
+def first_account(seed_path):
+    with open(seed_path) as handle:
+        account = yaml.safe_load(handle)["accounts"][0]
+    return account["sid"], account["auth_token"]
+
+
+def ansible_playbook():
+    candidate = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    return candidate if os.path.exists(candidate) else (shutil.which("ansible-playbook") or "ansible-playbook")
+
+
+def target_env(sim, seed_path, tmp):
+    env = dict((k, v) for k, v in os.environ.items() if k not in SCRUBBED_ENV)
+    account_sid, auth_token = first_account(seed_path)
+    env.update(sim.client_env())
+    env.update({
+        "TWILIO_ACCOUNT_SID": account_sid,
+        "TWILIO_AUTH_TOKEN": auth_token,
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCAL_TEMP": os.path.join(tmp, "ansible-local"),
+        "ANSIBLE_REMOTE_TEMP": os.path.join(tmp, "ansible-remote"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    return env
+
+
+def run_target(name, sim, timeout, verbosity):
+    target_dir = os.path.join(TARGETS, name)
+    seed = os.path.join(target_dir, "seed.yml")
+    if not os.path.exists(seed):
+        seed = DEFAULT_SEED
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="flexops-it-%s-" % name) as tmp:
+        try:
+            sim.reset(seed)
+            cmd = [ansible_playbook(), "-i", INVENTORY, "main.yml", "-e", "sim_url=%s" % sim.url, "-e", "sim_seed=%s" % seed]
+            if verbosity:
+                cmd.append("-" + "v" * verbosity)
+            proc = subprocess.run(cmd, cwd=target_dir, env=target_env(sim, seed, tmp), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=timeout, check=False)
+            output = proc.stdout.decode("utf-8", "replace")
+            ok = proc.returncode == 0
+        except subprocess.TimeoutExpired as exc:
+            output = (exc.stdout or b"").decode("utf-8", "replace") + "\nTIMEOUT after %ss" % timeout
+            ok = False
+        except Exception as exc:  # a broken seed or simulator is this target's failure, not the run's
+            output = "runner error: %s: %s" % (type(exc).__name__, exc)
+            ok = False
+    return ok, time.time() - started, output
+
+
+def all_targets():
+    return sorted(name for name in os.listdir(TARGETS) if os.path.isfile(os.path.join(TARGETS, name, "main.yml")))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run integration targets against the Twilio simulator.")
+    parser.add_argument("targets", nargs="*", help="target names (default: all)")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="targets run in parallel, one simulator each")
+    parser.add_argument("--no-copy", action="store_true", default=os.environ.get("FLEXOPS_NO_COPY") == "1",
+                        help="use the existing collection copy under .build/collections (env FLEXOPS_NO_COPY=1)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per target")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="pass -v... to ansible-playbook")
+    parser.add_argument("--show-output", action="store_true", help="print playbook output of passing targets too")
+    parser.add_argument("--list", action="store_true", help="list targets and exit")
+    args = parser.parse_args(argv)
+
+    available = all_targets()
+    if args.list:
+        print("\n".join(available))
+        return 0
+    names = args.targets or available
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        parser.error("unknown target(s): %s (have: %s)" % (", ".join(unknown), ", ".join(available)))
+    if not args.no_copy:
+        copy_collection()
+    elif not os.path.isdir(COLLECTION):
+        parser.error("--no-copy given but %s does not exist" % COLLECTION)
+
+    jobs = max(1, min(args.jobs, len(names)))
+    sims = queue.Queue()
+    started_sims = []
+    for _ in range(jobs):
+        sim = Simulator(seed=DEFAULT_SEED).start()
+        started_sims.append(sim)
+        sims.put(sim)
+    print_lock = threading.Lock()
+    results = {}
+
+    def work(name):
+        sim = sims.get()
+        try:
+            ok, seconds, output = run_target(name, sim, args.timeout, args.verbose)
+        finally:
+            sims.put(sim)
+        with print_lock:
+            print("%s %s (%.1fs)" % ("PASS" if ok else "FAIL", name, seconds), flush=True)
+            if not ok or args.show_output:
+                print("----- output of %s -----\n%s\n----- end of %s -----" % (name, output.rstrip(), name), flush=True)
+        results[name] = ok
+
+    started = time.time()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(work, names))
+    finally:
+        for sim in started_sims:
+            sim.stop()
+    passed = sum(1 for ok in results.values() if ok)
+    failed = len(results) - passed
+    if failed:
+        print("failed: %s" % ", ".join(name for name in names if not results.get(name)))
+    print("total %.1fs" % (time.time() - started))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,545 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Endpoint handlers and ``ROUTES``, the one table of everything the simulator serves.
+
+A handler takes a ``Context`` and returns ``(status, body)``; it runs under
+the store lock, so a handler sees and changes state atomically. Errors are
+raised as ``ApiError``.
+"""
+
+import re
+
+from . import resources
+from .errors import ApiError, invalid_param, missing_param
+from .routing import PAGING, Route
+from .store import CHANNEL_TYPES, HANDLER_FIELDS, INTEGRATION_TYPES, new_incoming_number
+from .util import E164_RE, digits, is_sid, new_sid, now, number_pattern
+
+# ---------------------------------------------------------------------------
+# API 2010: Account
+# ---------------------------------------------------------------------------
+
+
+def fetch_account(ctx):
+    return 200, resources.account(ctx.account)
+
+
+# ---------------------------------------------------------------------------
+# API 2010: IncomingPhoneNumbers
+# ---------------------------------------------------------------------------
+
+# form parameter -> (record field, kind); kind "url", "method" or "app" or "text"
+NUMBER_SETTINGS = (
+    ("FriendlyName", "friendly_name", "text"),
+    ("SmsUrl", "sms_url", "url"),
+    ("SmsMethod", "sms_method", "method"),
+    ("SmsFallbackUrl", "sms_fallback_url", "url"),
+    ("SmsFallbackMethod", "sms_fallback_method", "method"),
+    ("SmsApplicationSid", "sms_application_sid", "app"),
+    ("VoiceUrl", "voice_url", "url"),
+    ("VoiceMethod", "voice_method", "method"),
+    ("VoiceFallbackUrl", "voice_fallback_url", "url"),
+    ("VoiceFallbackMethod", "voice_fallback_method", "method"),
+    ("VoiceApplicationSid", "voice_application_sid", "app"),
+    ("StatusCallback", "status_callback", "url"),
+    ("StatusCallbackMethod", "status_callback_method", "method"),
+)
+NUMBER_SETTING_PARAMS = tuple(name for name, _field, _kind in NUMBER_SETTINGS)
+URL_RE = re.compile(r"^https?://[^\s/]+", re.I)
+
+
+def _number_settings(ctx):
+    """The IncomingPhoneNumber fields this create/update sets, validated."""
+    changes = {}
+    for name, field, kind in NUMBER_SETTINGS:
+        value = ctx.param(name)
+        if value is None:
+            continue
+        if kind == "url" and value and not URL_RE.match(value):
+            raise invalid_param(name, value, "must be an http(s) URL or empty")
+        if kind == "method":
+            value = value.upper()
+            if value not in ("GET", "POST"):
+                raise invalid_param(name, value, "must be GET or POST")
+        if kind == "app" and value and (not is_sid(value, "AP") or value not in ctx.account.applications):
+            raise ApiError(400, 21218, "Invalid ApplicationSid: %s (%s)" % (value, name))
+        if kind == "text" and len(value) > 64:
+            raise invalid_param(name, value, "must be at most 64 characters")
+        changes[field] = value
+    return changes
+
+
+def list_incoming_numbers(ctx):
+    items = list(ctx.account.incoming_phone_numbers.values())
+    pattern = ctx.param("PhoneNumber")
+    if pattern:
+        regex = number_pattern(pattern)
+        items = [rec for rec in items if regex.search(digits(rec["phone_number"]))]
+    name = ctx.param("FriendlyName")
+    if name is not None:
+        items = [rec for rec in items if rec["friendly_name"] == name]
+    return ctx.page_2010(items, "incoming_phone_numbers", lambda rec: resources.incoming_phone_number(ctx.account, rec))
+
+
+def create_incoming_number(ctx):
+    account = ctx.account
+    wanted = ctx.param("PhoneNumber")
+    area_code = ctx.param("AreaCode")
+    if not wanted and not area_code:
+        raise missing_param("PhoneNumber")
+    settings = _number_settings(ctx)
+    if wanted:
+        if not E164_RE.match(wanted):
+            raise ApiError(400, 21421, "PhoneNumber is invalid: %s" % wanted)
+        offer = next((rec for rec in account.available_phone_numbers if rec["phone_number"] == wanted), None)
+        if offer is None:
+            raise ApiError(400, 21422, "PhoneNumber %s is not available" % wanted)
+    else:
+        offer = next((rec for rec in account.available_phone_numbers
+                      if rec["type"] == "local" and rec["area_code"] == area_code), None)
+        if offer is None:
+            raise ApiError(400, 21452, "No phone numbers found in area code %s" % area_code)
+    account.available_phone_numbers.remove(offer)
+    sid = new_sid("PN")
+    rec = new_incoming_number(sid, offer["phone_number"], dict(offer["capabilities"]), now(),
+                              iso_country=offer["iso_country"], number_type=offer["type"], **settings)
+    account.incoming_phone_numbers[sid] = rec
+    return 201, resources.incoming_phone_number(account, rec)
+
+
+def _number(ctx):
+    sid = ctx.path_sid("Sid", "PN")
+    rec = ctx.account.incoming_phone_numbers.get(sid)
+    if rec is None:
+        raise ctx.missing()
+    return rec
+
+
+def fetch_incoming_number(ctx):
+    return 200, resources.incoming_phone_number(ctx.account, _number(ctx))
+
+
+def update_incoming_number(ctx):
+    rec = _number(ctx)
+    changes = _number_settings(ctx)
+    if changes:
+        rec.update(changes)
+        rec["date_updated"] = now()
+    return 200, resources.incoming_phone_number(ctx.account, rec)
+
+
+def delete_incoming_number(ctx):
+    rec = _number(ctx)
+    # A released number is gone for good: it does not return to the available pool.
+    ctx.account.release_number(rec["sid"])
+    return 204, None
+
+
+# ---------------------------------------------------------------------------
+# API 2010: AvailablePhoneNumbers
+# ---------------------------------------------------------------------------
+
+
+def _available(number_type):
+    def handler(ctx):
+        country = ctx.path_params["CountryCode"]
+        if not re.match(r"^[A-Z]{2}$", country):
+            raise ctx.missing()
+        items = [rec for rec in ctx.account.available_phone_numbers
+                 if rec["type"] == number_type and rec["iso_country"] == country]
+        area_code = ctx.int("AreaCode")
+        if area_code is not None:
+            items = [rec for rec in items if rec["area_code"] == str(area_code)]
+        contains = ctx.param("Contains")
+        if contains:
+            regex = number_pattern(contains, letters=True)
+            items = [rec for rec in items if regex.search(digits(rec["phone_number"]))]
+        for name, key in (("SmsEnabled", "sms"), ("MmsEnabled", "mms"), ("VoiceEnabled", "voice")):
+            wanted = ctx.bool(name)
+            if wanted is not None:
+                items = [rec for rec in items if rec["capabilities"][key] == wanted]
+        for name, key in (("InRegion", "region"), ("InLocality", "locality"), ("InPostalCode", "postal_code")):
+            wanted = ctx.param(name)
+            if wanted:
+                items = [rec for rec in items if (rec[key] or "").lower() == wanted.lower()]
+        size = ctx.int("PageSize", 50, 1, 1000)
+        return 200, {
+            "uri": ctx.path,
+            "available_phone_numbers": [resources.available_phone_number(rec) for rec in items[:size]],
+        }
+
+    handler.__name__ = "list_available_%s" % number_type
+    return handler
+
+
+AVAILABLE_PARAMS = ("AreaCode", "Contains", "SmsEnabled", "MmsEnabled", "VoiceEnabled", "InRegion", "InLocality",
+                    "InPostalCode", "PageSize")
+
+
+# ---------------------------------------------------------------------------
+# API 2010: Applications
+# ---------------------------------------------------------------------------
+
+
+def list_applications(ctx):
+    items = list(ctx.account.applications.values())
+    name = ctx.param("FriendlyName")
+    if name is not None:
+        items = [rec for rec in items if rec["friendly_name"] == name]
+    return ctx.page_2010(items, "applications", lambda rec: resources.application(ctx.account, rec))
+
+
+# ---------------------------------------------------------------------------
+# Flex v1: FlexFlows and Configuration
+# ---------------------------------------------------------------------------
+
+# form parameter -> (key in the ``integration`` object, kind)
+INTEGRATION_PARAMS = (
+    ("Integration.FlowSid", "flow_sid", "FW"),
+    ("Integration.Url", "url", "url"),
+    ("Integration.WorkspaceSid", "workspace_sid", "WS"),
+    ("Integration.WorkflowSid", "workflow_sid", "WW"),
+    ("Integration.Channel", "channel", "text"),
+    ("Integration.Timeout", "timeout", "int"),
+    ("Integration.Priority", "priority", "int"),
+    ("Integration.CreationOnMessage", "creation_on_message", "bool"),
+    ("Integration.RetryCount", "retry_count", "retry"),
+)
+# Keys of the ``integration`` object per integration type, and their defaults.
+INTEGRATION_KEYS = {
+    "studio": ("flow_sid", "retry_count"),
+    "external": ("url", "retry_count"),
+    "task": ("workspace_sid", "workflow_sid", "channel", "timeout", "priority", "creation_on_message"),
+}
+INTEGRATION_DEFAULTS = {
+    "studio": {"retry_count": 3},
+    "external": {"retry_count": 3},
+    "task": {"channel": "default", "timeout": 86400, "priority": 0},
+}
+INTEGRATION_REQUIRED = {
+    "studio": ("Integration.FlowSid", "flow_sid"),
+    "external": ("Integration.Url", "url"),
+    "task": ("Integration.WorkspaceSid", "workspace_sid", "Integration.WorkflowSid", "workflow_sid"),
+}
+FLEX_FLOW_PARAMS = ("FriendlyName", "ChatServiceSid", "ChannelType", "ContactIdentity", "Enabled", "IntegrationType",
+                    "LongLived", "JanitorEnabled") + tuple(name for name, _key, _kind in INTEGRATION_PARAMS)
+
+
+def _integration_values(ctx):
+    values = {}
+    for name, key, kind in INTEGRATION_PARAMS:
+        if not ctx.has(name):
+            continue
+        if kind in ("FW", "WS", "WW"):
+            values[key] = ctx.sid(name, kind)
+        elif kind == "url":
+            value = ctx.param(name)
+            if not URL_RE.match(value):
+                raise invalid_param(name, value, "must be an http(s) URL")
+            values[key] = value
+        elif kind == "int":
+            values[key] = ctx.int(name)
+        elif kind == "retry":
+            values[key] = ctx.int(name, minimum=0, maximum=3)
+        elif kind == "bool":
+            values[key] = ctx.bool(name)
+        else:
+            values[key] = ctx.param(name)
+    return values
+
+
+def _integration(ctx, itype, current):
+    """The ``integration`` object after this request.
+
+    Same type as before: sent keys are merged into the current object. New
+    type (or create): the type's defaults plus the sent keys. Keys that do
+    not apply to the type are dropped.
+    """
+    sent = _integration_values(ctx)
+    if itype is None:
+        return dict(current or {}, **sent)
+    base = dict(current) if current is not None else dict(INTEGRATION_DEFAULTS[itype])
+    base.update(sent)
+    integration = dict((key, value) for key, value in base.items() if key in INTEGRATION_KEYS[itype])
+    required = INTEGRATION_REQUIRED[itype]
+    for name, key in zip(required[::2], required[1::2]):
+        if integration.get(key) in (None, ""):
+            raise missing_param(name)
+    return integration
+
+
+def _collision(account, rec):
+    """The other enabled flow that owns this flow's contact identity on the same channel."""
+    if not rec["enabled"] or not rec["contact_identity"]:
+        return None
+    for other in account.flex_flows.values():
+        if (other["sid"] != rec["sid"] and other["enabled"] and other["channel_type"] == rec["channel_type"]
+                and other["contact_identity"] == rec["contact_identity"]):
+            return other
+    return None
+
+
+def _check_collision(account, rec, code, action):
+    other = _collision(account, rec)
+    if other is not None:
+        raise ApiError(400, code, "Flex Flow %s failed: %s contact identity %s collided with existing Flows: %s (%s)"
+                       % (action, rec["channel_type"], rec["contact_identity"], other["sid"], other["friendly_name"]))
+
+
+def list_flex_flows(ctx):
+    items = list(ctx.account.flex_flows.values())
+    name = ctx.param("FriendlyName")
+    if name is not None:
+        items = [rec for rec in items if rec["friendly_name"] == name]
+    return ctx.page_v1(items, "flex_flows", lambda rec: resources.flex_flow(ctx.account, rec))
+
+
+def create_flex_flow(ctx):
+    friendly_name = ctx.require("FriendlyName")
+    ctx.require("ChatServiceSid")
+    ctx.require("ChannelType")
+    itype = ctx.choice("IntegrationType", INTEGRATION_TYPES)
+    when = now()
+    rec = {
+        "sid": new_sid("FO"),
+        "friendly_name": friendly_name,
+        "chat_service_sid": ctx.sid("ChatServiceSid", "IS"),
+        "channel_type": ctx.choice("ChannelType", CHANNEL_TYPES),
+        "contact_identity": ctx.param("ContactIdentity"),
+        "enabled": ctx.bool("Enabled", False),
+        "integration_type": itype,
+        "integration": _integration(ctx, itype, None),
+        "long_lived": ctx.bool("LongLived", False),
+        "janitor_enabled": ctx.bool("JanitorEnabled", False),
+        "date_created": when,
+        "date_updated": when,
+    }
+    _check_collision(ctx.account, rec, 45210, "creation")
+    ctx.account.flex_flows[rec["sid"]] = rec
+    return 201, resources.flex_flow(ctx.account, rec)
+
+
+def _flex_flow(ctx):
+    rec = ctx.account.flex_flows.get(ctx.path_sid("Sid", "FO"))
+    if rec is None:
+        raise ctx.missing()
+    return rec
+
+
+def fetch_flex_flow(ctx):
+    return 200, resources.flex_flow(ctx.account, _flex_flow(ctx))
+
+
+def update_flex_flow(ctx):
+    rec = _flex_flow(ctx)
+    new = dict(rec)
+    for name, key, read in (
+        ("FriendlyName", "friendly_name", ctx.param),
+        ("ChatServiceSid", "chat_service_sid", lambda n: ctx.sid(n, "IS")),
+        ("ChannelType", "channel_type", lambda n: ctx.choice(n, CHANNEL_TYPES)),
+        ("ContactIdentity", "contact_identity", ctx.param),
+        ("Enabled", "enabled", ctx.bool),
+        ("IntegrationType", "integration_type", lambda n: ctx.choice(n, INTEGRATION_TYPES)),
+        ("LongLived", "long_lived", ctx.bool),
+        ("JanitorEnabled", "janitor_enabled", ctx.bool),
+    ):
+        if ctx.has(name):
+            new[key] = read(name)
+    same_type = new["integration_type"] == rec["integration_type"]
+    new["integration"] = _integration(ctx, new["integration_type"], rec["integration"] if same_type else None)
+    _check_collision(ctx.account, new, 45212, "update")
+    if new != rec:
+        new["date_updated"] = now()
+        rec.update(new)
+    return 200, resources.flex_flow(ctx.account, rec)
+
+
+def delete_flex_flow(ctx):
+    rec = _flex_flow(ctx)
+    del ctx.account.flex_flows[rec["sid"]]
+    return 204, None
+
+
+def fetch_configuration(ctx):
+    if ctx.account.flex_configuration is None:
+        raise ctx.missing()
+    return 200, resources.flex_configuration(ctx.account, ctx.account.flex_configuration)
+
+
+# ---------------------------------------------------------------------------
+# Proxy v1: Services and their PhoneNumbers
+# ---------------------------------------------------------------------------
+
+
+def list_proxy_services(ctx):
+    items = list(ctx.account.proxy_services.values())
+    return ctx.page_v1(items, "services", lambda rec: resources.proxy_service(ctx.account, rec))
+
+
+def _proxy_service(ctx, name):
+    rec = ctx.account.proxy_services.get(ctx.path_sid(name, "KS"))
+    if rec is None:
+        raise ctx.missing()
+    return rec
+
+
+def fetch_proxy_service(ctx):
+    return 200, resources.proxy_service(ctx.account, _proxy_service(ctx, "Sid"))
+
+
+def list_proxy_numbers(ctx):
+    service = _proxy_service(ctx, "ServiceSid")
+    return ctx.page_v1(list(service["phone_numbers"]), "phone_numbers",
+                       lambda pn: resources.proxy_phone_number(ctx.account, service, pn))
+
+
+def add_proxy_number(ctx):
+    account = ctx.account
+    service = _proxy_service(ctx, "ServiceSid")
+    pn_sid = ctx.sid("Sid", "PN")
+    phone_number = ctx.param("PhoneNumber")
+    if pn_sid:
+        number = account.incoming_phone_numbers.get(pn_sid)
+    elif phone_number:
+        number = account.number_by_e164(phone_number)
+    else:
+        raise missing_param("Sid or PhoneNumber")
+    if number is None:
+        raise ApiError(404, 20404, "The requested resource %s was not found: no IncomingPhoneNumber %s in this account"
+                       % (ctx.path, pn_sid or phone_number))
+    pn_sid = number["sid"]
+    holder = account.proxy_service_of(pn_sid)
+    if holder is service:
+        raise ApiError(400, 80104, "PhoneNumber has already been added to Service %s" % service["sid"])
+    if holder is not None:
+        raise ApiError(400, 80601, "Phone Number Not Available: %s belongs to Proxy Service %s"
+                       % (number["phone_number"], holder["sid"]))
+    messaging = account.messaging_service_of(pn_sid)
+    if messaging is not None:
+        raise ApiError(400, 80601, "Phone Number Not Available: %s is associated with Messaging Service %s; "
+                       "a number in a Messaging Service cannot be added to a Proxy Service"
+                       % (number["phone_number"], messaging["sid"]))
+    when = now()
+    service["phone_numbers"][pn_sid] = {"is_reserved": ctx.bool("IsReserved", False), "date_created": when, "date_updated": when}
+    return 201, resources.proxy_phone_number(account, service, pn_sid)
+
+
+def _proxy_member(ctx):
+    service = _proxy_service(ctx, "ServiceSid")
+    pn_sid = ctx.path_sid("Sid", "PN")
+    if pn_sid not in service["phone_numbers"]:
+        raise ctx.missing()
+    return service, pn_sid
+
+
+def fetch_proxy_number(ctx):
+    service, pn_sid = _proxy_member(ctx)
+    return 200, resources.proxy_phone_number(ctx.account, service, pn_sid)
+
+
+def update_proxy_number(ctx):
+    service, pn_sid = _proxy_member(ctx)
+    member = service["phone_numbers"][pn_sid]
+    reserved = ctx.bool("IsReserved")
+    if reserved is not None and reserved != member["is_reserved"]:
+        member.update(is_reserved=reserved, date_updated=now())
+    return 200, resources.proxy_phone_number(ctx.account, service, pn_sid)
+
+
+def remove_proxy_number(ctx):
+    service, pn_sid = _proxy_member(ctx)
+    del service["phone_numbers"][pn_sid]
+    return 204, None
+
+
+# ---------------------------------------------------------------------------
+# Studio v2: Flows
+# ---------------------------------------------------------------------------
+
+
+def list_studio_flows(ctx):
+    items = list(ctx.account.studio_flows.values())
+    return ctx.page_v1(items, "flows", lambda rec: resources.studio_flow(ctx.account, rec, with_definition=False))
+
+
+def fetch_studio_flow(ctx):
+    rec = ctx.account.studio_flows.get(ctx.path_sid("Sid", "FW"))
+    if rec is None:
+        raise ctx.missing()
+    return 200, resources.studio_flow(ctx.account, rec, with_definition=True)
+
+
+# ---------------------------------------------------------------------------
+# Messaging v1: Services and their PhoneNumbers
+# ---------------------------------------------------------------------------
+
+
+def list_messaging_services(ctx):
+    items = list(ctx.account.messaging_services.values())
+    return ctx.page_v1(items, "services", lambda rec: resources.messaging_service(ctx.account, rec))
+
+
+def _messaging_service(ctx, name):
+    rec = ctx.account.messaging_services.get(ctx.path_sid(name, "MG"))
+    if rec is None:
+        raise ctx.missing()
+    return rec
+
+
+def fetch_messaging_service(ctx):
+    return 200, resources.messaging_service(ctx.account, _messaging_service(ctx, "Sid"))
+
+
+def list_messaging_numbers(ctx):
+    service = _messaging_service(ctx, "ServiceSid")
+    return ctx.page_v1(list(service["phone_numbers"]), "phone_numbers",
+                       lambda pn: resources.messaging_phone_number(ctx.account, service, pn))
+
+
+# ---------------------------------------------------------------------------
+# The route table
+# ---------------------------------------------------------------------------
+
+_ACCOUNT = "/2010-04-01/Accounts/{AccountSid}"
+
+ROUTES = (
+    # API 2010
+    Route("api", "GET", "/2010-04-01/Accounts/{Sid}.json", fetch_account, account_param="Sid"),
+    Route("api", "GET", _ACCOUNT + "/IncomingPhoneNumbers.json", list_incoming_numbers,
+          ("PhoneNumber", "FriendlyName") + PAGING, account_param="AccountSid"),
+    Route("api", "POST", _ACCOUNT + "/IncomingPhoneNumbers.json", create_incoming_number,
+          ("PhoneNumber", "AreaCode") + NUMBER_SETTING_PARAMS, account_param="AccountSid"),
+    Route("api", "GET", _ACCOUNT + "/IncomingPhoneNumbers/{Sid}.json", fetch_incoming_number, account_param="AccountSid"),
+    Route("api", "POST", _ACCOUNT + "/IncomingPhoneNumbers/{Sid}.json", update_incoming_number,
+          NUMBER_SETTING_PARAMS, account_param="AccountSid"),
+    Route("api", "DELETE", _ACCOUNT + "/IncomingPhoneNumbers/{Sid}.json", delete_incoming_number, account_param="AccountSid"),
+    Route("api", "GET", _ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/Local.json", _available("local"),
+          AVAILABLE_PARAMS, account_param="AccountSid"),
+    Route("api", "GET", _ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/Mobile.json", _available("mobile"),
+          AVAILABLE_PARAMS, account_param="AccountSid"),
+    Route("api", "GET", _ACCOUNT + "/AvailablePhoneNumbers/{CountryCode}/TollFree.json", _available("toll_free"),
+          AVAILABLE_PARAMS, account_param="AccountSid"),
+    Route("api", "GET", _ACCOUNT + "/Applications.json", list_applications, ("FriendlyName",) + PAGING,
+          account_param="AccountSid"),
+    # Flex v1
+    Route("flex-api", "GET", "/v1/FlexFlows", list_flex_flows, ("FriendlyName",) + PAGING),
+    Route("flex-api", "POST", "/v1/FlexFlows", create_flex_flow, FLEX_FLOW_PARAMS),
+    Route("flex-api", "GET", "/v1/FlexFlows/{Sid}", fetch_flex_flow),
+    Route("flex-api", "POST", "/v1/FlexFlows/{Sid}", update_flex_flow, FLEX_FLOW_PARAMS),
+    Route("flex-api", "DELETE", "/v1/FlexFlows/{Sid}", delete_flex_flow),
+    Route("flex-api", "GET", "/v1/Configuration", fetch_configuration),
+    # Proxy v1
+    Route("proxy", "GET", "/v1/Services", list_proxy_services, PAGING),
+    Route("proxy", "GET", "/v1/Services/{Sid}", fetch_proxy_service),
+    Route("proxy", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers", list_proxy_numbers, PAGING),
+    Route("proxy", "POST", "/v1/Services/{ServiceSid}/PhoneNumbers", add_proxy_number, ("Sid", "PhoneNumber", "IsReserved")),
+    Route("proxy", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", fetch_proxy_number),
+    Route("proxy", "POST", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", update_proxy_number, ("IsReserved",)),
+    Route("proxy", "DELETE", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", remove_proxy_number),
+    # Studio v2
+    Route("studio", "GET", "/v2/Flows", list_studio_flows, PAGING),
+    Route("studio", "GET", "/v2/Flows/{Sid}", fetch_studio_flow),
+    # Messaging v1
+    Route("messaging", "GET", "/v1/Services", list_messaging_services, PAGING),
+    Route("messaging", "GET", "/v1/Services/{Sid}", fetch_messaging_service),
+    Route("messaging", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers", list_messaging_numbers, PAGING),
+)

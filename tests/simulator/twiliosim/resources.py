@@ -1,0 +1,248 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Renderers: stored records -> the JSON Twilio answers.
+
+Each renderer lists the fields it emits explicitly; the conformance test
+checks every emitted field against the response schema in
+tests/data/twilio-oai/. Records may carry internal fields (``type``,
+``iso_country`` of a number, ``phone_numbers`` of a service) that are not
+part of a resource's representation.
+"""
+
+from .util import iso8601, rfc2822
+
+API = "/2010-04-01"
+HOSTS = {
+    "api": "https://api.twilio.com",
+    "flex-api": "https://flex-api.twilio.com",
+    "proxy": "https://proxy.twilio.com",
+    "studio": "https://studio.twilio.com",
+    "messaging": "https://messaging.twilio.com",
+}
+
+
+def _pick(rec, fields):
+    return dict((key, rec.get(key)) for key in fields)
+
+
+# -- API 2010 ---------------------------------------------------------------
+
+ACCOUNT_SUBRESOURCES = ("available_phone_numbers", "incoming_phone_numbers", "applications", "keys", "messages", "calls")
+
+
+def account(acct):
+    base = "%s/Accounts/%s" % (API, acct.sid)
+    names = {"available_phone_numbers": "AvailablePhoneNumbers", "incoming_phone_numbers": "IncomingPhoneNumbers",
+             "applications": "Applications", "keys": "Keys", "messages": "Messages", "calls": "Calls"}
+    return {
+        "sid": acct.sid,
+        "owner_account_sid": acct.sid,
+        "friendly_name": acct.friendly_name,
+        "status": "active",
+        "type": "Full",
+        "auth_token": acct.auth_token,
+        "date_created": rfc2822(acct.date_created),
+        "date_updated": rfc2822(acct.date_updated),
+        "uri": base + ".json",
+        "subresource_uris": dict((key, "%s/%s.json" % (base, names[key])) for key in ACCOUNT_SUBRESOURCES),
+    }
+
+
+INCOMING_NUMBER_FIELDS = (
+    "sid", "phone_number", "friendly_name", "capabilities", "origin", "status", "type", "beta", "api_version",
+    "address_requirements", "address_sid", "identity_sid", "bundle_sid", "trunk_sid", "emergency_status",
+    "emergency_address_sid", "emergency_address_status", "voice_receive_mode", "voice_caller_id_lookup",
+    "sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "sms_application_sid",
+    "voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method", "voice_application_sid",
+    "status_callback", "status_callback_method",
+)
+
+
+def incoming_phone_number(acct, rec):
+    out = _pick(rec, INCOMING_NUMBER_FIELDS)
+    out["capabilities"] = dict(rec["capabilities"])
+    out.update(
+        account_sid=acct.sid,
+        date_created=rfc2822(rec["date_created"]),
+        date_updated=rfc2822(rec["date_updated"]),
+        uri="%s/Accounts/%s/IncomingPhoneNumbers/%s.json" % (API, acct.sid, rec["sid"]),
+    )
+    return out
+
+
+AVAILABLE_NUMBER_FIELDS = (
+    "friendly_name", "phone_number", "lata", "locality", "rate_center", "latitude", "longitude", "region",
+    "postal_code", "iso_country", "address_requirements", "beta",
+)
+
+
+def available_phone_number(rec):
+    out = _pick(rec, AVAILABLE_NUMBER_FIELDS)
+    caps = rec["capabilities"]
+    out["capabilities"] = {"voice": caps["voice"], "sms": caps["sms"], "mms": caps["mms"]}
+    return out
+
+
+APPLICATION_FIELDS = (
+    "sid", "friendly_name", "api_version", "message_status_callback", "sms_status_callback",
+    "sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method",
+    "voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method", "voice_caller_id_lookup",
+    "status_callback", "status_callback_method", "public_application_connect_enabled",
+)
+
+
+def application(acct, rec):
+    out = _pick(rec, APPLICATION_FIELDS)
+    out.update(
+        account_sid=acct.sid,
+        date_created=rfc2822(rec["date_created"]),
+        date_updated=rfc2822(rec["date_updated"]),
+        uri="%s/Accounts/%s/Applications/%s.json" % (API, acct.sid, rec["sid"]),
+    )
+    return out
+
+
+# -- Flex v1 ----------------------------------------------------------------
+
+FLEX_FLOW_FIELDS = (
+    "sid", "friendly_name", "chat_service_sid", "channel_type", "contact_identity", "enabled",
+    "integration_type", "long_lived", "janitor_enabled",
+)
+
+
+def flex_flow(acct, rec):
+    out = _pick(rec, FLEX_FLOW_FIELDS)
+    out.update(
+        account_sid=acct.sid,
+        integration=dict(rec["integration"]),
+        date_created=iso8601(rec["date_created"]),
+        date_updated=iso8601(rec["date_updated"]),
+        url="%s/v1/FlexFlows/%s" % (HOSTS["flex-api"], rec["sid"]),
+    )
+    return out
+
+
+def flex_configuration(acct, rec):
+    out = {
+        "status": "ok",
+        "service_version": "1.0.0",
+        "ui_version": "2.0.0",
+        "ui_language": "en",
+        "runtime_domain": None,
+        "attributes": {},
+    }
+    out.update((key, value) for key, value in rec.items() if key not in ("date_created", "date_updated"))
+    out.update(
+        account_sid=acct.sid,
+        date_created=iso8601(rec["date_created"]),
+        date_updated=iso8601(rec["date_updated"]),
+        url="%s/v1/Configuration" % HOSTS["flex-api"],
+    )
+    return out
+
+
+# -- Proxy v1 ---------------------------------------------------------------
+
+PROXY_SERVICE_FIELDS = (
+    "sid", "unique_name", "chat_instance_sid", "callback_url", "default_ttl", "number_selection_behavior",
+    "geo_match_level", "intercept_callback_url", "out_of_session_callback_url",
+)
+
+
+def proxy_service(acct, rec):
+    out = _pick(rec, PROXY_SERVICE_FIELDS)
+    url = "%s/v1/Services/%s" % (HOSTS["proxy"], rec["sid"])
+    out.update(
+        account_sid=acct.sid,
+        date_created=iso8601(rec["date_created"]),
+        date_updated=iso8601(rec["date_updated"]),
+        url=url,
+        links={"sessions": url + "/Sessions", "phone_numbers": url + "/PhoneNumbers"},
+    )
+    return out
+
+
+def proxy_phone_number(acct, service, pn_sid):
+    number = acct.incoming_phone_numbers[pn_sid]
+    member = service["phone_numbers"][pn_sid]
+    caps = number["capabilities"]
+    return {
+        "sid": pn_sid,
+        "account_sid": acct.sid,
+        "service_sid": service["sid"],
+        "phone_number": number["phone_number"],
+        "friendly_name": number["friendly_name"],
+        "iso_country": number["iso_country"],
+        "capabilities": {
+            "sms_inbound": caps["sms"], "sms_outbound": caps["sms"],
+            "mms_inbound": caps["mms"], "mms_outbound": caps["mms"],
+            "voice_inbound": caps["voice"], "voice_outbound": caps["voice"],
+        },
+        "is_reserved": member["is_reserved"],
+        "in_use": 0,
+        "date_created": iso8601(member["date_created"]),
+        "date_updated": iso8601(member["date_updated"]),
+        "url": "%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["proxy"], service["sid"], pn_sid),
+    }
+
+
+# -- Studio v2 --------------------------------------------------------------
+
+STUDIO_FLOW_FIELDS = (
+    "sid", "friendly_name", "status", "revision", "commit_message", "author_sid", "valid", "errors", "warnings",
+)
+
+
+def studio_flow(acct, rec, with_definition):
+    out = _pick(rec, STUDIO_FLOW_FIELDS)
+    url = "%s/v2/Flows/%s" % (HOSTS["studio"], rec["sid"])
+    out.update(
+        account_sid=acct.sid,
+        definition=rec["definition"] if with_definition else None,
+        date_created=iso8601(rec["date_created"]),
+        date_updated=iso8601(rec["date_updated"]),
+        webhook_url="https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (acct.sid, rec["sid"]),
+        url=url,
+        links={"test_users": url + "/TestUsers", "revisions": url + "/Revisions", "executions": url + "/Executions"},
+    )
+    return out
+
+
+# -- Messaging v1 -----------------------------------------------------------
+
+MESSAGING_SERVICE_FIELDS = (
+    "sid", "friendly_name", "inbound_request_url", "inbound_method", "fallback_url", "fallback_method",
+    "status_callback", "sticky_sender", "mms_converter", "smart_encoding", "scan_message_content",
+    "fallback_to_long_code", "area_code_geomatch", "synchronous_validation", "validity_period", "usecase",
+    "us_app_to_person_registered", "use_inbound_webhook_on_number",
+)
+
+
+def messaging_service(acct, rec):
+    out = _pick(rec, MESSAGING_SERVICE_FIELDS)
+    url = "%s/v1/Services/%s" % (HOSTS["messaging"], rec["sid"])
+    out.update(
+        account_sid=acct.sid,
+        date_created=iso8601(rec["date_created"]),
+        date_updated=iso8601(rec["date_updated"]),
+        url=url,
+        links={"phone_numbers": url + "/PhoneNumbers", "short_codes": url + "/ShortCodes",
+               "alpha_senders": url + "/AlphaSenders", "messages": url + "/Messages"},
+    )
+    return out
+
+
+def messaging_phone_number(acct, service, pn_sid):
+    number = acct.incoming_phone_numbers[pn_sid]
+    member = service["phone_numbers"][pn_sid]
+    caps = number["capabilities"]
+    return {
+        "sid": pn_sid,
+        "account_sid": acct.sid,
+        "service_sid": service["sid"],
+        "phone_number": number["phone_number"],
+        "country_code": number["iso_country"],
+        "capabilities": [name for name, key in (("Voice", "voice"), ("SMS", "sms"), ("MMS", "mms")) if caps[key]],
+        "date_created": iso8601(member["date_created"]),
+        "date_updated": iso8601(member["date_updated"]),
+        "url": "%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["messaging"], service["sid"], pn_sid),
+    }

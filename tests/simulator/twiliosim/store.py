@@ -1,0 +1,435 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The simulator's state: accounts and their resources, loaded from a seed.
+
+Resources are stored as plain dicts with Twilio's snake_case field names
+(plus ``date_created``/``date_updated`` as datetimes); the renderers in
+``resources.py`` turn them into API responses. Every collection is a dict
+keyed by SID in creation order, which is also the order lists are answered in.
+"""
+
+import copy
+import datetime
+import threading
+
+import yaml
+
+from .util import E164_RE, UTC, digits, is_sid, iso8601, us_friendly_name
+
+REGIONS = ("us1", "ie1", "au1", "jp1", "de1", "br1", "sg1")
+EDGES = ("ashburn", "dublin", "sydney", "tokyo", "frankfurt", "sao-paulo", "singapore", "umatilla")
+
+CHANNEL_TYPES = ("web", "sms", "facebook", "whatsapp", "line", "custom")
+INTEGRATION_TYPES = ("studio", "external", "task")
+NUMBER_TYPES = ("local", "mobile", "toll_free")
+
+# Seeded resources are dated from here on, one second apart, so that their
+# order is stable and distinct from resources created during a run.
+SEED_EPOCH = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+FLEX_CONFIGURATION_FIELDS = (
+    "chat_service_instance_sid", "flex_service_instance_sid", "taskrouter_workspace_sid",
+    "taskrouter_target_workflow_sid", "taskrouter_target_taskqueue_sid", "messaging_service_instance_sid",
+    "flex_instance_sid", "taskrouter_offline_activity_sid", "runtime_domain", "ui_language", "ui_version",
+    "service_version", "status", "attributes",
+)
+FLEX_CONFIGURATION_SIDS = {
+    "chat_service_instance_sid": "IS", "flex_service_instance_sid": "IS", "taskrouter_workspace_sid": "WS",
+    "taskrouter_target_workflow_sid": "WW", "taskrouter_target_taskqueue_sid": "WQ",
+    "messaging_service_instance_sid": "MG", "flex_instance_sid": "GO", "taskrouter_offline_activity_sid": "WA",
+}
+
+HANDLER_FIELDS = ("sms_url", "sms_fallback_url", "voice_url", "voice_fallback_url", "status_callback",
+                  "sms_application_sid", "voice_application_sid")
+METHOD_FIELDS = ("sms_method", "sms_fallback_method", "voice_method", "voice_fallback_method",
+                 "status_callback_method")
+
+
+class SeedError(ValueError):
+    """The seed is malformed; the message names the entry and the field."""
+
+
+def _require(cond, where, msg):
+    if not cond:
+        raise SeedError("%s: %s" % (where, msg))
+
+
+def _sid(entry, where, prefix, key="sid"):
+    value = entry.get(key)
+    _require(is_sid(value, prefix), where, "%s must be %s followed by 32 hex digits, got %r" % (key, prefix, value))
+    return value
+
+
+def _capabilities(raw, where):
+    raw = raw or {}
+    _require(isinstance(raw, dict), where, "capabilities must be a mapping")
+    unknown = set(raw) - {"sms", "mms", "voice", "fax"}
+    _require(not unknown, where, "unknown capabilities %s" % sorted(unknown))
+    return {
+        "voice": bool(raw.get("voice", True)),
+        "sms": bool(raw.get("sms", True)),
+        "mms": bool(raw.get("mms", raw.get("sms", True))),
+        "fax": bool(raw.get("fax", False)),
+    }
+
+
+def _phone_number(entry, where):
+    value = entry.get("phone_number")
+    _require(isinstance(value, str) and E164_RE.match(value), where, "phone_number must be E.164 (+15555550100), got %r" % (value,))
+    return value
+
+
+def new_incoming_number(sid, phone_number, capabilities, when, iso_country="US", number_type="local", **fields):
+    """An IncomingPhoneNumber record with Twilio's defaults for a freshly bought number."""
+    rec = {
+        "sid": sid,
+        "phone_number": phone_number,
+        "friendly_name": us_friendly_name(phone_number),
+        "capabilities": capabilities,
+        "iso_country": iso_country,
+        "type": number_type,
+        "origin": "twilio",
+        "status": "in-use",
+        "beta": False,
+        "api_version": "2010-04-01",
+        "address_requirements": "none",
+        "address_sid": None,
+        "identity_sid": None,
+        "bundle_sid": None,
+        "trunk_sid": None,
+        "emergency_status": "Inactive",
+        "emergency_address_sid": None,
+        "emergency_address_status": "unregistered",
+        "voice_receive_mode": "voice",
+        "voice_caller_id_lookup": False,
+        "date_created": when,
+        "date_updated": when,
+    }
+    for key in HANDLER_FIELDS:
+        rec[key] = ""
+    for key in METHOD_FIELDS:
+        rec[key] = "POST"
+    for key, value in fields.items():
+        if value is not None:
+            rec[key] = value
+    return rec
+
+
+class Account(object):
+    """One Twilio account and everything in it."""
+
+    def __init__(self, sid, auth_token, friendly_name, region, api_keys, when):
+        self.sid = sid
+        self.auth_token = auth_token
+        self.friendly_name = friendly_name
+        self.region = region
+        self.api_keys = api_keys  # {SK...: secret}
+        self.date_created = when
+        self.date_updated = when
+        self.flex_configuration = None
+        self.incoming_phone_numbers = {}
+        self.available_phone_numbers = []
+        self.proxy_services = {}
+        self.messaging_services = {}
+        self.studio_flows = {}
+        self.applications = {}
+        self.flex_flows = {}
+
+    # -- relations -----------------------------------------------------
+    def proxy_service_of(self, pn_sid):
+        for service in self.proxy_services.values():
+            if pn_sid in service["phone_numbers"]:
+                return service
+        return None
+
+    def messaging_service_of(self, pn_sid):
+        for service in self.messaging_services.values():
+            if pn_sid in service["phone_numbers"]:
+                return service
+        return None
+
+    def number_by_e164(self, phone_number):
+        for rec in self.incoming_phone_numbers.values():
+            if rec["phone_number"] == phone_number:
+                return rec
+        return None
+
+    def release_number(self, pn_sid):
+        """Deleting an IncomingPhoneNumber also drops it from Proxy and Messaging pools."""
+        self.incoming_phone_numbers.pop(pn_sid, None)
+        for service in list(self.proxy_services.values()) + list(self.messaging_services.values()):
+            service["phone_numbers"].pop(pn_sid, None)
+
+    # -- state dump ----------------------------------------------------
+    def dump(self):
+        def plain(value):
+            if isinstance(value, datetime.datetime):
+                return iso8601(value)
+            if isinstance(value, dict):
+                return dict((k, plain(v)) for k, v in value.items())
+            if isinstance(value, list):
+                return [plain(v) for v in value]
+            return value
+
+        def services(coll):
+            out = []
+            for service in coll.values():
+                item = plain(dict((k, v) for k, v in service.items() if k != "phone_numbers"))
+                item["phone_numbers"] = [plain(dict(member, sid=pn)) for pn, member in service["phone_numbers"].items()]
+                out.append(item)
+            return out
+
+        return {
+            "sid": self.sid,
+            "friendly_name": self.friendly_name,
+            "region": self.region,
+            "api_keys": sorted(self.api_keys),
+            "flex_configuration": plain(self.flex_configuration),
+            "incoming_phone_numbers": [plain(r) for r in self.incoming_phone_numbers.values()],
+            "available_phone_numbers": [plain(r) for r in self.available_phone_numbers],
+            "proxy_services": services(self.proxy_services),
+            "messaging_services": services(self.messaging_services),
+            "studio_flows": [plain(r) for r in self.studio_flows.values()],
+            "applications": [plain(r) for r in self.applications.values()],
+            "flex_flows": [plain(r) for r in self.flex_flows.values()],
+        }
+
+
+class Store(object):
+    """All accounts, guarded by one re-entrant lock (handlers run under it)."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.accounts = {}
+        self.seed_path = None
+
+    # -- loading -------------------------------------------------------
+    def load_file(self, path):
+        with open(path) as handle:
+            data = yaml.safe_load(handle)
+        self.load(data)
+        self.seed_path = path
+
+    def load(self, data):
+        accounts = SeedLoader(data).accounts()
+        with self.lock:
+            self.accounts = accounts
+
+    # -- queries -------------------------------------------------------
+    def authenticate(self, username, password):
+        """The account these Basic credentials belong to, or None."""
+        with self.lock:
+            account = self.accounts.get(username)
+            if account is not None:
+                return account if password == account.auth_token else None
+            for account in self.accounts.values():
+                if username in account.api_keys:
+                    return account if password == account.api_keys[username] else None
+        return None
+
+    def dump(self):
+        with self.lock:
+            return dict((sid, account.dump()) for sid, account in self.accounts.items())
+
+
+class SeedLoader(object):
+    """Validates a seed mapping and builds Account objects from it."""
+
+    def __init__(self, data):
+        _require(isinstance(data, dict) and isinstance(data.get("accounts"), list) and data["accounts"],
+                 "seed", "needs a non-empty 'accounts' list")
+        self.data = data
+        self.tick = 0
+
+    def when(self):
+        self.tick += 1
+        return SEED_EPOCH + datetime.timedelta(seconds=self.tick)
+
+    def accounts(self):
+        out = {}
+        for index, raw in enumerate(self.data["accounts"]):
+            where = "accounts[%d]" % index
+            account = self.account(raw, where)
+            _require(account.sid not in out, where, "duplicate account sid %s" % account.sid)
+            out[account.sid] = account
+        seen_keys = set()
+        for account in out.values():
+            _require(not (seen_keys & set(account.api_keys)), account.sid, "API key used by two accounts")
+            seen_keys |= set(account.api_keys)
+        return out
+
+    def account(self, raw, where):
+        sid = _sid(raw, where, "AC")
+        _require(isinstance(raw.get("auth_token"), str) and raw["auth_token"], where, "auth_token is required")
+        region = raw.get("region") or "us1"
+        _require(region in REGIONS, where, "region must be one of %s" % ", ".join(REGIONS))
+        keys = {}
+        for k_index, key in enumerate(raw.get("api_keys") or []):
+            k_where = "%s.api_keys[%d]" % (where, k_index)
+            keys[_sid(key, k_where, "SK")] = key.get("secret")
+            _require(isinstance(key.get("secret"), str) and key["secret"], k_where, "secret is required")
+        account = Account(sid, raw["auth_token"], raw.get("friendly_name") or sid, region, keys, self.when())
+        self.flex_configuration(account, raw.get("flex_configuration"), where + ".flex_configuration")
+        for i, entry in enumerate(raw.get("applications") or []):
+            self.application(account, entry, "%s.applications[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("incoming_phone_numbers") or []):
+            self.incoming_number(account, entry, "%s.incoming_phone_numbers[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("available_phone_numbers") or []):
+            self.available_number(account, entry, "%s.available_phone_numbers[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("messaging_services") or []):
+            self.messaging_service(account, entry, "%s.messaging_services[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("proxy_services") or []):
+            self.proxy_service(account, entry, "%s.proxy_services[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("studio_flows") or []):
+            self.studio_flow(account, entry, "%s.studio_flows[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("flex_flows") or []):
+            self.flex_flow(account, entry, "%s.flex_flows[%d]" % (where, i))
+        return account
+
+    def flex_configuration(self, account, raw, where):
+        if raw is None:
+            return
+        _require(isinstance(raw, dict), where, "must be a mapping")
+        unknown = set(raw) - set(FLEX_CONFIGURATION_FIELDS)
+        _require(not unknown, where, "unknown fields %s" % sorted(unknown))
+        for key, prefix in FLEX_CONFIGURATION_SIDS.items():
+            if raw.get(key) is not None:
+                _sid(raw, where, prefix, key)
+        when = self.when()
+        account.flex_configuration = dict(raw, date_created=when, date_updated=when)
+
+    def application(self, account, raw, where):
+        sid = _sid(raw, where, "AP")
+        when = self.when()
+        rec = {
+            "sid": sid, "friendly_name": raw.get("friendly_name") or sid, "api_version": "2010-04-01",
+            "message_status_callback": "", "sms_status_callback": "", "voice_caller_id_lookup": False,
+            "public_application_connect_enabled": False, "date_created": when, "date_updated": when,
+        }
+        for key in ("sms_url", "sms_fallback_url", "voice_url", "voice_fallback_url", "status_callback"):
+            rec[key] = raw.get(key) or ""
+        for key in ("sms_method", "sms_fallback_method", "voice_method", "voice_fallback_method", "status_callback_method"):
+            rec[key] = raw.get(key) or "POST"
+        account.applications[sid] = rec
+
+    def incoming_number(self, account, raw, where):
+        sid = _sid(raw, where, "PN")
+        _require(sid not in account.incoming_phone_numbers, where, "duplicate sid")
+        number = _phone_number(raw, where)
+        _require(account.number_by_e164(number) is None, where, "duplicate phone_number %s" % number)
+        fields = {}
+        for key in HANDLER_FIELDS + METHOD_FIELDS + ("friendly_name",):
+            if key in raw:
+                fields[key] = raw[key] if raw[key] is not None else ""
+        for key in METHOD_FIELDS:
+            if key in fields:
+                _require(fields[key] in ("GET", "POST"), where, "%s must be GET or POST" % key)
+        app = fields.get("sms_application_sid")
+        if app:
+            _require(app in account.applications, where, "sms_application_sid %s is not in applications" % app)
+        account.incoming_phone_numbers[sid] = new_incoming_number(
+            sid, number, _capabilities(raw.get("capabilities"), where), self.when(),
+            iso_country=raw.get("iso_country") or "US", number_type=raw.get("type") or "local", **fields)
+
+    def available_number(self, account, raw, where):
+        number = _phone_number(raw, where)
+        number_type = raw.get("type") or "local"
+        _require(number_type in NUMBER_TYPES, where, "type must be one of %s" % ", ".join(NUMBER_TYPES))
+        d = digits(number)
+        account.available_phone_numbers.append({
+            "phone_number": number,
+            "friendly_name": raw.get("friendly_name") or us_friendly_name(number),
+            "iso_country": raw.get("iso_country") or "US",
+            "type": number_type,
+            "capabilities": _capabilities(raw.get("capabilities"), where),
+            "locality": raw.get("locality"),
+            "region": raw.get("region"),
+            "postal_code": raw.get("postal_code"),
+            "rate_center": raw.get("rate_center") or (raw.get("locality") or "").upper() or None,
+            "lata": raw.get("lata"),
+            "latitude": raw.get("latitude"),
+            "longitude": raw.get("longitude"),
+            "address_requirements": raw.get("address_requirements") or "none",
+            "beta": bool(raw.get("beta", False)),
+            "area_code": d[1:4] if number.startswith("+1") else None,
+        })
+
+    def _members(self, account, raw, where, holder):
+        members = {}
+        for i, member in enumerate(raw.get("phone_numbers") or []):
+            m_where = "%s.phone_numbers[%d]" % (where, i)
+            if isinstance(member, str):
+                member = {"sid": member}
+            pn = _sid(member, m_where, "PN")
+            _require(pn in account.incoming_phone_numbers, m_where, "%s is not one of the account's incoming_phone_numbers" % pn)
+            other = holder(pn)
+            _require(other is None, m_where, "%s already belongs to %s" % (pn, other and other["sid"]))
+            when = self.when()
+            members[pn] = {"is_reserved": bool(member.get("is_reserved", False)), "date_created": when, "date_updated": when}
+        return members
+
+    def messaging_service(self, account, raw, where):
+        sid = _sid(raw, where, "MG")
+        when = self.when()
+        rec = {
+            "sid": sid, "friendly_name": raw.get("friendly_name") or sid,
+            "inbound_request_url": raw.get("inbound_request_url"), "inbound_method": "POST",
+            "fallback_url": None, "fallback_method": "POST", "status_callback": None,
+            "sticky_sender": True, "mms_converter": True, "smart_encoding": True,
+            "scan_message_content": "inherit", "fallback_to_long_code": True, "area_code_geomatch": True,
+            "synchronous_validation": False, "validity_period": 14400, "usecase": "undeclared",
+            "us_app_to_person_registered": False,
+            "use_inbound_webhook_on_number": bool(raw.get("use_inbound_webhook_on_number", False)),
+            "date_created": when, "date_updated": when,
+        }
+        rec["phone_numbers"] = self._members(account, raw, where, account.messaging_service_of)
+        for member in rec["phone_numbers"].values():
+            member.pop("is_reserved")
+        account.messaging_services[sid] = rec
+
+    def proxy_service(self, account, raw, where):
+        sid = _sid(raw, where, "KS")
+        _require(raw.get("unique_name"), where, "unique_name is required")
+        when = self.when()
+        rec = {
+            "sid": sid, "unique_name": raw["unique_name"], "chat_instance_sid": raw.get("chat_instance_sid"),
+            "callback_url": raw.get("callback_url"), "default_ttl": int(raw.get("default_ttl") or 0),
+            "number_selection_behavior": raw.get("number_selection_behavior") or "prefer-sticky",
+            "geo_match_level": raw.get("geo_match_level") or "country",
+            "intercept_callback_url": raw.get("intercept_callback_url"),
+            "out_of_session_callback_url": raw.get("out_of_session_callback_url"),
+            "date_created": when, "date_updated": when,
+        }
+        rec["phone_numbers"] = self._members(account, raw, where, account.proxy_service_of)
+        account.proxy_services[sid] = rec
+
+    def studio_flow(self, account, raw, where):
+        sid = _sid(raw, where, "FW")
+        definition = raw.get("definition")
+        _require(isinstance(definition, dict), where, "definition must be a mapping (the flow JSON)")
+        status = raw.get("status") or "published"
+        _require(status in ("draft", "published"), where, "status must be draft or published")
+        when = self.when()
+        account.studio_flows[sid] = {
+            "sid": sid, "friendly_name": raw.get("friendly_name") or sid, "status": status,
+            "definition": copy.deepcopy(definition), "revision": int(raw.get("revision") or 1),
+            "commit_message": raw.get("commit_message"), "author_sid": raw.get("author_sid"),
+            "valid": True, "errors": [], "warnings": [], "date_created": when, "date_updated": when,
+        }
+
+    def flex_flow(self, account, raw, where):
+        sid = _sid(raw, where, "FO")
+        _sid(raw, where, "IS", "chat_service_sid")
+        _require(raw.get("friendly_name"), where, "friendly_name is required")
+        _require(raw.get("channel_type") in CHANNEL_TYPES, where, "channel_type must be one of %s" % ", ".join(CHANNEL_TYPES))
+        itype = raw.get("integration_type")
+        _require(itype is None or itype in INTEGRATION_TYPES, where, "integration_type must be one of %s" % ", ".join(INTEGRATION_TYPES))
+        integration = raw.get("integration") or {}
+        _require(isinstance(integration, dict), where, "integration must be a mapping")
+        when = self.when()
+        account.flex_flows[sid] = {
+            "sid": sid, "friendly_name": raw["friendly_name"], "chat_service_sid": raw["chat_service_sid"],
+            "channel_type": raw["channel_type"], "contact_identity": raw.get("contact_identity"),
+            "enabled": bool(raw.get("enabled", False)), "integration_type": itype,
+            "integration": copy.deepcopy(integration), "long_lived": bool(raw.get("long_lived", False)),
+            "janitor_enabled": bool(raw.get("janitor_enabled", False)), "date_created": when, "date_updated": when,
+        }
