@@ -20,7 +20,8 @@ class ValidationError(Exception):
     """Bad module input, found before any request is sent."""
 
 
-E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
+# \Z, not $: "$" also matches before a trailing newline, which must not pass.
+E164_RE = re.compile(r"^\+[1-9]\d{1,14}\Z")
 
 # Two-letter SID prefixes Twilio uses for the resources this collection touches.
 SID_PREFIXES = {
@@ -41,12 +42,12 @@ SID_PREFIXES = {
 
 def is_sid(value, kind):
     prefix = SID_PREFIXES[kind]
-    return bool(value) and re.match(r"^%s[0-9a-fA-F]{32}$" % prefix, value) is not None
+    return bool(value) and re.match(r"^%s[0-9a-fA-F]{32}\Z" % prefix, value) is not None
 
 
 def looks_like_sid(value):
     """True for any two-letter-prefix Twilio SID, whatever its kind."""
-    return bool(value) and re.match(r"^[A-Z]{2}[0-9a-fA-F]{32}$", value) is not None
+    return bool(value) and re.match(r"^[A-Z]{2}[0-9a-fA-F]{32}\Z", value) is not None
 
 
 def check_e164(option, value):
@@ -89,7 +90,8 @@ def check_url(option, value, schemes=("https",)):
     if value is None:
         return None
     parsed = urlparse(value)
-    if parsed.scheme not in schemes or not parsed.netloc:
+    # urlparse drops tabs and newlines; Twilio would get them, so they make the URL invalid too.
+    if parsed.scheme not in schemes or not parsed.netloc or any(c.isspace() for c in value):
         raise ValidationError(
             "%s=%r is not a valid URL: it must be an absolute %s URL, for example 'https://example.com/sms'."
             % (option, value, " or ".join(schemes))
