@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.flexops.twilio.plugins.modules import phone_number_handler as mod
+from ansible_collections.flexops.twilio.plugins.modules.phone_number_handler import normalise_handler, sms_fields
+
+AC = "AC" + "a" * 32
+KS = "KS" + "1" * 32
+FW = "FW" + "2" * 32
+AP = "AP" + "3" * 32
+PN = "PN" + "4" * 32
+
+
+def run_module(capsys, **args):
+    """Run the module in-process; returns (exit code, result). No client exists, so a request would fail loudly."""
+    args.setdefault("account_sid", AC)
+    args.setdefault("auth_token", "token")
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exit_info:
+            mod.main()
+    return exit_info.value.code, json.loads(capsys.readouterr().out)
+
+
+# -- normalisation -------------------------------------------------------------
+
+def test_unset_fields_normalise_to_none_and_type_none():
+    h = normalise_handler(dict(sms_url="", sms_method="POST", sms_fallback_url=None, sms_fallback_method="POST",
+                               sms_application_sid=""))
+    assert h == dict(type="none", proxy_service_sid=None, proxy_service_name=None, is_reserved=None,
+                     studio_flow_sid=None, studio_flow_name=None, twiml_app_name=None, sms_url=None,
+                     sms_method="POST", sms_fallback_url=None, sms_fallback_method="POST", sms_application_sid=None)
+
+
+def test_pool_membership_wins_over_number_fields():
+    fields = dict(sms_url="https://example.com/sms", sms_application_sid=AP)
+    h = normalise_handler(fields, proxy=dict(sid=KS, name="Flex Proxy Service", is_reserved=True))
+    assert (h["type"], h["proxy_service_sid"], h["proxy_service_name"], h["is_reserved"]) == (
+        "proxy_service", KS, "Flex Proxy Service", True)
+    assert h["sms_url"] == "https://example.com/sms"
+
+
+def test_application_shadows_urls():
+    h = normalise_handler(dict(sms_url="https://example.com/sms", sms_application_sid=AP),
+                          apps=[dict(sid=AP, friendly_name="Bot")])
+    assert (h["type"], h["sms_application_sid"], h["twiml_app_name"]) == ("twiml_app", AP, "Bot")
+
+
+def test_studio_url_is_studio_flow_with_name_when_flows_known():
+    url = "https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (AC, FW)
+    h = normalise_handler(dict(sms_url=url), flows=[dict(sid=FW, friendly_name="Messaging Flow")])
+    assert (h["type"], h["studio_flow_sid"], h["studio_flow_name"]) == ("studio_flow", FW, "Messaging Flow")
+    assert normalise_handler(dict(sms_url=url))["studio_flow_name"] is None
+
+
+def test_other_url_is_webhook():
+    h = normalise_handler(dict(sms_url="https://example.com/sms", sms_method="GET"))
+    assert (h["type"], h["sms_url"], h["sms_method"], h["studio_flow_sid"]) == ("webhook", "https://example.com/sms", "GET", None)
+
+
+def test_sms_fields_uses_empty_string_for_unset():
+    assert sms_fields(dict(sms_url=None, sms_method="POST", sms_application_sid="")) == dict(
+        sms_url="", sms_method="POST", sms_fallback_url="", sms_fallback_method="", sms_application_sid="")
+
+
+# -- validation: fails before any request ----------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (dict(phone_number="5551230001"), "phone_number='5551230001' is not an E.164 phone number"),
+    (dict(phone_number_sid="PX" + "4" * 32), "phone_number_sid='PX"),
+    (dict(phone_numbers=["+15551230001", "555"]), "phone_numbers[1]='555' is not an E.164"),
+    (dict(phone_numbers=["+15551230001", "+15551230001"]), "phone_numbers lists +15551230001 twice"),
+    (dict(phone_number="+15551230001", proxy_service="FW" + "1" * 32), "proxy_service='FW"),
+    (dict(phone_number="+15551230001", webhook_url="https://example.com/x"),
+     "webhook_url is only used with handler=webhook, but handler=proxy_service"),
+    (dict(phone_number="+15551230001", handler="webhook", webhook_url="http://example.com/x"),
+     "webhook_url='http://example.com/x' is not a valid URL: it must be an absolute https URL"),
+    (dict(phone_number="+15551230001", handler="webhook", webhook_url="https://example.com/x",
+          fallback_url="ftp://example.com/y"), "fallback_url='ftp://example.com/y' is not a valid URL"),
+    (dict(phone_number="+15551230001", handler="webhook"), "handler=webhook with state=present needs webhook_url"),
+    (dict(phone_number="+15551230001", handler="studio_flow"), "handler=studio_flow with state=present needs studio_flow"),
+    (dict(phone_number="+15551230001", handler="twiml_app"), "handler=twiml_app with state=present needs twiml_app"),
+    (dict(phone_number="+15551230001", handler="twiml_app", twiml_app="KS" + "1" * 32), "twiml_app='KS"),
+    (dict(phone_number="+15551230001", handler="studio_flow", studio_flow="x", is_reserved=True),
+     "is_reserved is only used with handler=proxy_service"),
+    (dict(phone_number="+15551230001", handler="twiml_app", twiml_app="x", fallback_url="https://e.com/f"),
+     "fallback_url is only used with handler=webhook/studio_flow"),
+    (dict(phone_number="+15551230001", state="absent", is_reserved=True), "is_reserved is only used with state=present"),
+    (dict(phone_number="+15551230001", state="absent", take_over=True), "take_over is only used with state=present"),
+    (dict(phone_numbers=["+15551230001"], concurrency=0), "concurrency must be 1 or more"),
+])
+def test_validation_errors_name_the_option_and_send_nothing(capsys, args, message):
+    rc, result = run_module(capsys, **args)
+    assert rc == 1
+    assert message in result["msg"]
+    assert result["api_stats"]["requests"] == 0
+
+
+def test_number_options_are_mutually_exclusive(capsys):
+    rc, result = run_module(capsys, phone_number="+15551230001", phone_numbers=["+15551230002"])
+    assert rc == 1
+    assert "mutually exclusive" in result["msg"]

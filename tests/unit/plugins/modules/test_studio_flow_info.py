@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.flexops.twilio.plugins.modules import studio_flow_info as mod
+
+AC = "AC" + "a" * 32
+FW = "FW" + "1" * 32
+
+
+def run_module(capsys, **args):
+    args.setdefault("account_sid", AC)
+    args.setdefault("auth_token", "token")
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exit_info:
+            mod.main()
+    return exit_info.value.code, json.loads(capsys.readouterr().out)
+
+
+FLOW = dict(
+    sid=FW, friendly_name="Messaging Flow", status="published", revision=3, valid=True,
+    webhook_url="https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (AC, FW),
+    definition=dict(initial_state="Trigger", states=[
+        dict(name="Trigger", type="trigger", transitions=[dict(event="incomingMessage", next="Agent")]),
+        dict(name="Agent", type="send-to-flex", transitions=[], properties=dict(workflow="WW" + "1" * 32, channel="TC" + "1" * 32)),
+    ]),
+)
+
+
+def test_report_carries_flow_fields_and_reachability():
+    out = mod.report(FLOW, "incomingMessage", False)
+    assert (out["sid"], out["friendly_name"], out["status"], out["webhook_url"]) == (
+        FW, "Messaging Flow", "published", FLOW["webhook_url"])
+    assert out["send_to_flex"]["reachable"] is True
+    assert out["send_to_flex"]["path"] == ["Trigger", "Agent"]
+    assert "definition" not in out
+    assert mod.report(FLOW, "incomingCall", True)["send_to_flex"]["reachable"] is False
+    assert mod.report(FLOW, "incomingMessage", True)["definition"] == FLOW["definition"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(flow="WW" + "1" * 32), "flow='WW"),
+    (dict(trigger_event=""), "trigger_event must not be empty"),
+    (dict(concurrency=0), "concurrency must be 1 or more"),
+])
+def test_validation_errors_send_nothing(capsys, args, message):
+    rc, result = run_module(capsys, **args)
+    assert rc == 1
+    assert message in result["msg"]
+    assert result["api_stats"]["requests"] == 0
