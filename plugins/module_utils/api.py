@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import contextlib
 import datetime
+import decimal
 import json
 import threading
 import traceback
@@ -108,6 +109,10 @@ class TwilioRetry(Retry):
 def _jsonable(value):
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        # The SDK parses some fields (latitude, price) into Decimal, which module
+        # results cannot carry; keep the exact text Twilio sent.
+        return str(value)
     if isinstance(value, dict):
         return dict((k, _jsonable(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 
 import pytest
@@ -41,16 +42,18 @@ def make_module():
     """Instantiate a TwilioModule subclass as Ansible would run it.
 
     ``make_module(cls, check_mode=False, diff=False, **params)``; account_sid and
-    auth_token default to test values.
+    auth_token default to test values. The module arguments stay in place until
+    the test ends, as exit_json/fail_json read them too.
     """
-    def make(cls, check_mode=False, diff=False, **params):
-        args = dict(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)
-        args.update(params)
-        args["_ansible_check_mode"] = check_mode
-        args["_ansible_diff"] = diff
-        with patch_module_args(args):
+    with contextlib.ExitStack() as stack:
+        def make(cls, check_mode=False, diff=False, **params):
+            args = dict(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)
+            args.update(params)
+            args["_ansible_check_mode"] = check_mode
+            args["_ansible_diff"] = diff
+            stack.enter_context(patch_module_args(args))
             return cls()
-    return make
+        yield make
 
 
 @pytest.fixture
