@@ -495,6 +495,25 @@ def list_messaging_numbers(ctx):
                        lambda pn: resources.messaging_phone_number(ctx.account, service, pn))
 
 
+def _messaging_member(ctx):
+    service = _messaging_service(ctx, "ServiceSid")
+    pn_sid = ctx.path_sid("Sid", "PN")
+    if pn_sid not in service["phone_numbers"]:
+        raise ctx.missing()
+    return service, pn_sid
+
+
+def fetch_messaging_number(ctx):
+    service, pn_sid = _messaging_member(ctx)
+    return 200, resources.messaging_phone_number(ctx.account, service, pn_sid)
+
+
+def remove_messaging_number(ctx):
+    service, pn_sid = _messaging_member(ctx)
+    del service["phone_numbers"][pn_sid]
+    return 204, None
+
+
 # ---------------------------------------------------------------------------
 # The route table
 # ---------------------------------------------------------------------------
@@ -542,4 +561,6 @@ ROUTES = (
     Route("messaging", "GET", "/v1/Services", list_messaging_services, PAGING),
     Route("messaging", "GET", "/v1/Services/{Sid}", fetch_messaging_service),
     Route("messaging", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers", list_messaging_numbers, PAGING),
+    Route("messaging", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", fetch_messaging_number),
+    Route("messaging", "DELETE", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", remove_messaging_number),
 )

@@ -61,7 +61,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _body(self):
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        if not length:
+            return b""
+        # Clients that send headers and body in two writes without TCP_NODELAY (urllib3 inside a
+        # CONNECT tunnel does) wait for our ACK of the headers before sending the body; acknowledge
+        # now instead of after the delayed-ACK timer (~40 ms per request on Linux).
+        if hasattr(socket, "TCP_QUICKACK"):
+            try:
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+            except OSError:
+                pass
+        return self.rfile.read(length)
 
     def _send(self, response):
         payload = response.payload()
@@ -71,9 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in response.headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if payload:
-            self.wfile.write(payload)
+        # Headers and body in one write: two small writes meet Nagle + delayed ACK (~40 ms per request).
+        self._headers_buffer.append(b"\r\n" + payload)
+        self.flush_headers()
 
 
 class TunnelHandler(_Handler):
@@ -108,6 +118,10 @@ class TunnelHandler(_Handler):
 
 class ProxyHandler(_Handler):
     """The listening side: CONNECT opens a tunnel; anything else is the control API."""
+
+    def setup(self):
+        _Handler.setup(self)
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_CONNECT(self):
         host = self.path.rsplit(":", 1)[0]

@@ -1,0 +1,116 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures for the simulator tests: one simulator per session, reset before each test.
+
+``sim`` points the process environment at the simulator (HTTPS_PROXY,
+REQUESTS_CA_BUNDLE; proxy bypasses and CURL_CA_BUNDLE removed) so the real
+twilio SDK reaches it unmodified; ``client`` is a twilio Client for the
+default seed's account.
+"""
+
+import os
+import sys
+import types
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+SIMULATOR_DIR = os.path.join(REPO, "tests", "simulator")
+if SIMULATOR_DIR not in sys.path:
+    sys.path.insert(0, SIMULATOR_DIR)
+
+from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+DEFAULT_SEED = os.path.join(SIMULATOR_DIR, "seeds", "default.yml")
+MULTI_SEED = os.path.join(SIMULATOR_DIR, "seeds", "multi_account.yml")
+SPEC_DIR = os.path.join(REPO, "tests", "data", "twilio-oai")
+
+# The default seed's account (tests/simulator/seeds/default.yml).
+ACCOUNT_SID = "ACc5eaed71948a8c235d2cc71d851bb311"
+AUTH_TOKEN = "sim-auth-token-c5eaed71948a8c235d2cc71d"
+API_KEY = "SK0a6e4b4d80d51ff04c1c0357592b750b"
+API_SECRET = "sim-api-secret-0a6e4b4d80d51ff04c1c03"
+
+BYPASS_ENV = ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "CURL_CA_BUNDLE")
+
+
+@pytest.fixture(scope="session")
+def simulator(tmp_path_factory):
+    with Simulator(seed=DEFAULT_SEED, state_dir=str(tmp_path_factory.mktemp("sim"))) as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(simulator, monkeypatch):
+    """The session simulator, freshly reset to the default seed (no faults, no latency)."""
+    simulator.reset(DEFAULT_SEED)
+    for name in BYPASS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in simulator.client_env().items():
+        monkeypatch.setenv(name, value)
+    yield simulator
+    simulator.reset(DEFAULT_SEED)
+
+
+def _make_client(username=ACCOUNT_SID, password=AUTH_TOKEN, **kwargs):
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
+    return Client(username, password, http_client=TwilioHttpClient(timeout=10), **kwargs)
+
+
+@pytest.fixture
+def make_client(sim):
+    """``make_client(username, password, **Client kwargs)``; defaults to the default seed's account."""
+    return _make_client
+
+
+@pytest.fixture
+def client(sim):
+    return _make_client()
+
+
+@pytest.fixture
+def ids():
+    """SIDs and secrets of the default seed used by the tests."""
+    return types.SimpleNamespace(
+        default_seed=DEFAULT_SEED, multi_seed=MULTI_SEED, spec_dir=SPEC_DIR,
+        account=ACCOUNT_SID, token=AUTH_TOKEN, api_key=API_KEY, api_secret=API_SECRET,
+        chat_service="IS679ff2a91e5c5b744e7a1e8244e3115d",
+        workspace="WSebae285b6a8b7ce0300acd18f4c39679",
+        workflow="WWf9781315836fcf2fb01cf117139a9217",
+        flex_proxy="KS9821e8485ae99902ad0ab1ae1bd003c0",
+        sales_proxy="KSe6bb675e1f5c5e5b3768927bd750f726",
+        messaging_service="MG6d4a29fa859c0d538210f7083758f93e",
+        flex_messaging_service="MG5d46e31bcdaeec31db0a07c0acc54712",
+        messaging_flow="FWcdb84ad218aa5457502e801ddf58568b",
+        webchat_flow="FW57918a40b881f6f9adfe53310d7f0909",
+        app="AP41deafba753e0e3f2e89b02e31abb5c7",
+        web_flex_flow="FO1e9276bfa0d52da680310b4c93c7563d",
+        sms_flex_flow="FO6d006fd9ac219623099bf407e4ad1bfe",
+        flex_number="PN6082558ae494cf357968a0d2e9abe353",        # +14155550101, in the Flex Proxy Service
+        spare_number="PNe61004cd2af33ac22bd87eb5b6716274",       # +14155550102
+        voice_only_number="PNcb75ed1eaed5e9738299d401544d3643",  # +14155550103
+        messaging_number="PNe9c8648a451fb9327893b72a85b8216d",   # +16505550104, in the Messaging Service
+        app_number="PN3e2019f91b74d173c624a98837372c50",         # +16505550105
+        sales_number="PN11a2b633fcb45fe3b7a485790d6b6177",       # +14155550107, in "Sales Proxy"
+        # multi_account.yml
+        us_account="ACd174c9079b2cc562a8ec26a46c1b1f4f", us_token="sim-auth-token-d174c9079b2cc562a8ec26a4",
+        au_account="AC1d70cf2e8c0a1758fa4c9145c32cea53", au_token="sim-auth-token-1d70cf2e8c0a1758fa4c9145",
+        au_key="SKa3bb137eec684a6ebb76c6d392ccade2", au_secret="sim-api-secret-a3bb137eec684a6ebb76c6",
+        noflex_account="AC43f37242a1fccc113e58fb0377c30bce", noflex_token="sim-auth-token-43f37242a1fccc113e58fb03",
+    )
+
+
+@pytest.fixture
+def raw(sim):
+    """``raw(method, url, **kw)``: a plain requests call through the simulator with the default account's auth."""
+    import requests
+
+    session = requests.Session()
+
+    def call(method, url, auth=(ACCOUNT_SID, AUTH_TOKEN), **kwargs):
+        kwargs.setdefault("timeout", 10)
+        return session.request(method, url, auth=auth, **kwargs)
+
+    yield call
+    session.close()
