@@ -23,7 +23,7 @@ from .store import EDGES, REGIONS, SeedError, Store
 from .util import iso8601, now
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-SECRET_RE = re.compile(r"token|secret|password", re.I)
+SECRET_RE = re.compile(r"auth_?token|secret|password", re.I)  # not PageToken
 PRODUCTS = frozenset(route.product for route in ROUTES)
 
 
@@ -213,10 +213,12 @@ class App(object):
         raise errors.not_found(req.path)
 
     # -- the control API ---------------------------------------------------
-    def reset(self, seed_path=None):
-        path = seed_path or self.store.seed_path
-        if path:
-            self.store.load_file(path)
+    def reset(self, seed=None):
+        """Reload state from ``seed`` (a path, or an already parsed mapping) or the last seed file."""
+        if isinstance(seed, dict):
+            self.store.load(seed)
+        elif seed or self.store.seed_path:
+            self.store.load_file(seed or self.store.seed_path)
         self.log.clear()
         self.faults.clear()
         self.faults.counts.clear()

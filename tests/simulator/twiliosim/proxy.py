@@ -190,7 +190,8 @@ class Simulator(object):
         server.tls_context = context
         server.verbose = self.verbose
         self.server = server
-        self.thread = threading.Thread(target=server.serve_forever, name="twilio-simulator", daemon=True)
+        self.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name="twilio-simulator", daemon=True)
         self.thread.start()
         with open(os.path.join(self.state_dir, "port"), "w") as handle:
             handle.write("%d\n" % self.port)

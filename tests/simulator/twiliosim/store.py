@@ -205,7 +205,7 @@ class Store(object):
     # -- loading -------------------------------------------------------
     def load_file(self, path):
         with open(path) as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         self.load(data)
         self.seed_path = path
 
