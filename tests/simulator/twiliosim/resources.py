@@ -172,11 +172,8 @@ def proxy_phone_number(acct, service, pn_sid):
         "phone_number": number["phone_number"],
         "friendly_name": number["friendly_name"],
         "iso_country": number["iso_country"],
-        "capabilities": {
-            "sms_inbound": caps["sms"], "sms_outbound": caps["sms"],
-            "mms_inbound": caps["mms"], "mms_outbound": caps["mms"],
-            "voice_inbound": caps["voice"], "voice_outbound": caps["voice"],
-        },
+        # The spec's schema declares fax/mms/sms/voice (its example shows sms_outbound/voice_inbound).
+        "capabilities": dict(caps),
         "is_reserved": member["is_reserved"],
         "in_use": 0,
         "date_created": iso8601(member["date_created"]),

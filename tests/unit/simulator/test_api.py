@@ -236,7 +236,7 @@ def test_proxy_services_and_numbers(client, ids):
     pool = client.proxy.v1.services(ids.flex_proxy).phone_numbers
     assert [p.sid for p in pool.list()] == [ids.flex_number]
     member = pool(ids.flex_number).fetch()
-    assert (member.phone_number, member.is_reserved, member.capabilities["sms_inbound"]) == ("+14155550101", False, True)
+    assert (member.phone_number, member.is_reserved, member.capabilities["sms"]) == ("+14155550101", False, True)
     added = pool.create(phone_number="+14155550102", is_reserved=True)
     assert (added.sid, added.is_reserved, added.service_sid) == (ids.spare_number, True, ids.flex_proxy)
     assert pool(ids.spare_number).update(is_reserved=False).is_reserved is False
@@ -281,6 +281,12 @@ def test_messaging_services(client, ids):
     numbers = client.messaging.v1.services(ids.messaging_service).phone_numbers.list()
     assert [(n.sid, n.phone_number, n.capabilities) for n in numbers] == [(ids.messaging_number, "+16505550104", ["SMS", "MMS"])]
     assert client.messaging.v1.services(ids.flex_messaging_service).phone_numbers.list() == []
+    member = client.messaging.v1.services(ids.messaging_service).phone_numbers(ids.messaging_number)
+    assert member.fetch().phone_number == "+16505550104"
+    assert member.delete() is True
+    assert rest_error(member.fetch).code == 20404
+    # out of the Messaging Service, the number can join the Flex Proxy Service
+    assert client.proxy.v1.services(ids.flex_proxy).phone_numbers.create(sid=ids.messaging_number).sid == ids.messaging_number
 
 
 # -- formats ---------------------------------------------------------------------
