@@ -3,6 +3,7 @@
 #   make test          install the pinned tools into .venv (once) and run every check
 #   make <check>       run one check: sanity lint docs-lint changelog-lint units integration build ee
 #   make integration TARGETS="flex_sms_address phone_number"   only some integration targets
+#   make demo          the flex_sms_setup role against the Twilio simulator: set up, rerun (changed=0), summary
 #   make clean         remove build output (keeps .venv); make distclean also removes .venv
 #
 # Nothing here needs more than Python 3.11, git and PyPI.
@@ -148,6 +149,14 @@ build: venv
 
 ee: venv
 	python .ci/check_ee.py
+
+# -- demo ----------------------------------------------------------------------
+# The README's first command: starts the Twilio simulator with the demo seed,
+# runs examples/demo.yml twice (the second run must report changed=0 and send
+# no write request), prints the per-number summary, stops the simulator.
+.PHONY: demo
+demo: venv collection-copy
+	env -u CURL_CA_BUNDLE python tests/run_demo.py --collections $(BUILD)
 
 # -- housekeeping --------------------------------------------------------------
 clean:
