@@ -57,7 +57,10 @@ options:
     description:
       - Several SMS addresses in one task, one entry per phone number.
       - The module-level options (other than O(phone_number) and O(sid)) are
-        defaults for every entry; a value in an entry overrides them.
+        defaults for every entry; a value in an entry overrides them. A
+        module-level setting of one integration type (for example
+        O(studio_flow)) is not used for an entry that sets another
+        O(addresses[].integration_type) itself.
       - O(state) applies to every entry.
       - Mutually exclusive with O(phone_number) and O(sid).
     type: list
@@ -626,6 +629,12 @@ class FlexSmsAddress(TwilioModule):
                 values = dict(defaults)
                 own = [k for k in SETTINGS if item.get(k) is not None]
                 values.update((k, item[k]) for k in own)
+                own_type = normalise_type(item.get("integration_type"))
+                if own_type is not None:
+                    # A module-level setting of another integration type is not a default for this entry.
+                    for option in INTEGRATION_OPTIONS:
+                        if option not in own and own_type not in types_for(option):
+                            values[option] = None
                 self.entries.append(Entry(values, phone_number=item["phone_number"], index=index, own=own))
         if not 1 <= p["concurrency"] <= MAX_CONCURRENCY:
             raise ValidationError("concurrency=%d is out of range: it must be from 1 to %d." % (p["concurrency"], MAX_CONCURRENCY))

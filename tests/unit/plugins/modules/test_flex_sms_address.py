@@ -456,3 +456,16 @@ def test_module_options_match_the_documentation():
     assert set(spec["addresses"]["options"]) == set(doc["options"]["addresses"]["suboptions"])
     for name in own:
         assert doc["options"][name]["type"] == Module.argument_spec[name]["type"]
+
+
+def test_list_form_module_level_setting_of_another_type_is_not_a_default():
+    client = FakeClient()
+    module, result = run(Module, dict(
+        studio_flow="Support Intake", retry_count=1,
+        addresses=[dict(phone_number=numbers(2)[0]),
+                   dict(phone_number=numbers(2)[1], integration_type="task")]), client)
+    creates = dict((c[1]["contact_identity"], c[1]) for c in client.calls if c[0] == "create flex_flow")
+    assert creates[numbers(2)[0]]["integration_flow_sid"] == FW_OTHER
+    assert creates[numbers(2)[0]]["integration_retry_count"] == 1
+    task = creates[numbers(2)[1]]
+    assert task["integration_type"] == "task" and "integration_flow_sid" not in task and "integration_retry_count" not in task
