@@ -6,8 +6,9 @@
 
 Each target is tests/integration/targets/NAME/main.yml (+ optional seed.yml).
 The runner copies the collection to
-.build/collections/ansible_collections/flexops/twilio (skipped with --no-copy
-or FLEXOPS_NO_COPY=1, when the Makefile already made the copy), starts one
+.build/collections/ansible_collections/flexops/twilio (or under
+--collections-dir; skipped with --no-copy or FLEXOPS_NO_COPY=1 when a copy
+already exists there), starts one
 simulator per worker, and for every target resets the simulator with the
 target's seed and runs ``ansible-playbook main.yml``. It prints one line per
 target and, for a failure, the playbook output; the last line is
@@ -32,9 +33,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 TARGETS = os.path.join(HERE, "targets")
 INVENTORY = os.path.join(HERE, "inventory.yml")
 DEFAULT_SEED = os.path.join(REPO, "tests", "simulator", "seeds", "default.yml")
-BUILD = os.path.join(REPO, ".build")
-COLLECTIONS = os.path.join(BUILD, "collections")
-COLLECTION = os.path.join(COLLECTIONS, "ansible_collections", "flexops", "twilio")
+DEFAULT_COLLECTIONS = os.path.join(REPO, ".build", "collections")
 
 sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
 from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
@@ -50,11 +49,16 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".build", "output", "__pyc
                                      ".ansible", ".tox")
 
 
-def copy_collection():
+def collection_path(collections):
+    return os.path.join(collections, "ansible_collections", "flexops", "twilio")
+
+
+def copy_collection(collections):
     """Copy the repository (minus VCS, venvs, build and test output) to a real ansible_collections path."""
-    if os.path.exists(COLLECTION):
-        shutil.rmtree(COLLECTION)
-    os.makedirs(os.path.dirname(COLLECTION), exist_ok=True)
+    target = collection_path(collections)
+    if os.path.exists(target):
+        shutil.rmtree(target)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
 
     def ignore(directory, names):
         ignored = set(COPY_IGNORE(directory, names))
@@ -62,7 +66,7 @@ def copy_collection():
             ignored.discard("output")  # only tests/output is test output
         return ignored
 
-    shutil.copytree(REPO, COLLECTION, ignore=ignore, symlinks=True)
+    shutil.copytree(REPO, target, ignore=ignore, symlinks=True)
 
 
 def first_account(seed_path):
@@ -76,14 +80,14 @@ def ansible_playbook():
     return candidate if os.path.exists(candidate) else (shutil.which("ansible-playbook") or "ansible-playbook")
 
 
-def target_env(sim, seed_path, tmp):
+def target_env(sim, seed_path, tmp, collections):
     env = dict((k, v) for k, v in os.environ.items() if k not in SCRUBBED_ENV)
     account_sid, auth_token = first_account(seed_path)
     env.update(sim.client_env())
     env.update({
         "TWILIO_ACCOUNT_SID": account_sid,
         "TWILIO_AUTH_TOKEN": auth_token,
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+        "ANSIBLE_COLLECTIONS_PATH": collections,
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
@@ -94,8 +98,8 @@ def target_env(sim, seed_path, tmp):
     return env
 
 
-def run_target(name, sim, timeout, verbosity):
-    target_dir = os.path.join(TARGETS, name)
+def run_target(target_dir, sim, args):
+    name = os.path.basename(target_dir)
     seed = os.path.join(target_dir, "seed.yml")
     if not os.path.exists(seed):
         seed = DEFAULT_SEED
@@ -104,14 +108,14 @@ def run_target(name, sim, timeout, verbosity):
         try:
             sim.reset(seed)
             cmd = [ansible_playbook(), "-i", INVENTORY, "main.yml", "-e", "sim_url=%s" % sim.url, "-e", "sim_seed=%s" % seed]
-            if verbosity:
-                cmd.append("-" + "v" * verbosity)
-            proc = subprocess.run(cmd, cwd=target_dir, env=target_env(sim, seed, tmp), stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=timeout, check=False)
+            if args.verbose:
+                cmd.append("-" + "v" * args.verbose)
+            proc = subprocess.run(cmd, cwd=target_dir, env=target_env(sim, seed, tmp, args.collections_dir),
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=args.timeout, check=False)
             output = proc.stdout.decode("utf-8", "replace")
             ok = proc.returncode == 0
         except subprocess.TimeoutExpired as exc:
-            output = (exc.stdout or b"").decode("utf-8", "replace") + "\nTIMEOUT after %ss" % timeout
+            output = (exc.stdout or b"").decode("utf-8", "replace") + "\nTIMEOUT after %ss" % args.timeout
             ok = False
         except Exception as exc:  # a broken seed or simulator is this target's failure, not the run's
             output = "runner error: %s: %s" % (type(exc).__name__, exc)
@@ -119,8 +123,8 @@ def run_target(name, sim, timeout, verbosity):
     return ok, time.time() - started, output
 
 
-def all_targets():
-    return sorted(name for name in os.listdir(TARGETS) if os.path.isfile(os.path.join(TARGETS, name, "main.yml")))
+def all_targets(targets_dir):
+    return sorted(name for name in os.listdir(targets_dir) if os.path.isfile(os.path.join(targets_dir, name, "main.yml")))
 
 
 def main(argv=None):
@@ -133,9 +137,13 @@ def main(argv=None):
     parser.add_argument("-v", "--verbose", action="count", default=0, help="pass -v... to ansible-playbook")
     parser.add_argument("--show-output", action="store_true", help="print playbook output of passing targets too")
     parser.add_argument("--list", action="store_true", help="list targets and exit")
+    parser.add_argument("--targets-dir", default=TARGETS, help=argparse.SUPPRESS)  # for the runner's own tests
+    parser.add_argument("--collections-dir", default=DEFAULT_COLLECTIONS,
+                        help="ANSIBLE_COLLECTIONS_PATH holding ansible_collections/flexops/twilio (default .build/collections)")
     args = parser.parse_args(argv)
+    args.collections_dir = os.path.abspath(args.collections_dir)
 
-    available = all_targets()
+    available = all_targets(args.targets_dir)
     if args.list:
         print("\n".join(available))
         return 0
@@ -144,9 +152,9 @@ def main(argv=None):
     if unknown:
         parser.error("unknown target(s): %s (have: %s)" % (", ".join(unknown), ", ".join(available)))
     if not args.no_copy:
-        copy_collection()
-    elif not os.path.isdir(COLLECTION):
-        parser.error("--no-copy given but %s does not exist" % COLLECTION)
+        copy_collection(args.collections_dir)
+    elif not os.path.isdir(collection_path(args.collections_dir)):
+        parser.error("--no-copy given but %s does not exist" % collection_path(args.collections_dir))
 
     jobs = max(1, min(args.jobs, len(names)))
     sims = queue.Queue()
@@ -161,7 +169,7 @@ def main(argv=None):
     def work(name):
         sim = sims.get()
         try:
-            ok, seconds, output = run_target(name, sim, args.timeout, args.verbose)
+            ok, seconds, output = run_target(os.path.join(args.targets_dir, name), sim, args)
         finally:
             sims.put(sim)
         with print_lock:

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import trustme
 
-from .app import App, ApiRequest
+from .app import App, ApiRequest, Response
 from .store import EDGES, REGIONS
 
 SERVER_NAME = "twilio-simulator"
@@ -124,7 +124,12 @@ class ProxyHandler(_Handler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_CONNECT(self):
-        host = self.path.rsplit(":", 1)[0]
+        host = self.path.rsplit(":", 1)[0].lower()
+        if not (host == "twilio.com" or host.endswith(".twilio.com")):
+            # Fail clearly instead of presenting a certificate the client cannot trust.
+            self.close_connection = True
+            self._send(Response(403, {"error": "the Twilio simulator only tunnels to *.twilio.com, not %s" % host}))
+            return
         self.send_response(200, "Connection established")
         self.end_headers()
         self.close_connection = True

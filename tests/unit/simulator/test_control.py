@@ -132,3 +132,11 @@ def test_cli_writes_port_ca_and_ready(tmp_path, ids):
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+def test_connect_to_other_hosts_is_refused(sim):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", sim.port), timeout=10) as conn:
+        conn.sendall(b"CONNECT pypi.org:443 HTTP/1.1\r\nHost: pypi.org:443\r\n\r\n")
+        assert conn.recv(200).startswith(b"HTTP/1.1 403")
