@@ -32,7 +32,7 @@ CHECKS := sanity lint docs-lint changelog-lint units integration build ee
 TARGETS ?=
 PYTEST_ARGS ?=
 
-.PHONY: test venv collection-copy ansible-test-get-pip clean distclean $(CHECKS)
+.PHONY: test venv collection-copy collections-link ansible-test-get-pip clean distclean $(CHECKS)
 
 # -- every check ---------------------------------------------------------------
 # Runs all checks even when one fails, prints each one's result and time, and
@@ -109,14 +109,24 @@ collection-copy:
 	@git -C $(COLL) init -q
 	@echo "Copied the collection to $(COLL) ($$(find $(COLL) -type f -not -path '*/.git/*' | wc -l) files)"
 
+# collections/ansible_collections/flexops/twilio -> this checkout, for units and lint
+# (pytest-ansible builds the same tree, entry by entry, when run without
+# --ansible-unit-inject-only; this replaces such a tree with one symlink).
+collections-link:
+	@link=collections/ansible_collections/flexops/twilio; \
+	if ! [ -L $$link ] || [ "$$(readlink $$link)" != "$(CURDIR)" ]; then \
+	  rm -rf $$link; mkdir -p $$(dirname $$link); ln -s $(CURDIR) $$link; fi
+
 # -- checks --------------------------------------------------------------------
 sanity: venv ansible-test-get-pip collection-copy
 	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
 	  echo "tests/sanity/ must not contain ignore files: fix the code instead." >&2; exit 1; fi
 	cd $(COLL) && ansible-test sanity --python 3.11 --venv --color no
 
-lint: venv
-	ansible-lint --profile production --nocolor
+# ansible-lint is offline (.ansible-lint), so it does not install this collection
+# itself: it finds flexops.twilio through the collections/ symlink.
+lint: venv collections-link
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/collections ansible-lint --profile production --nocolor
 
 docs-lint: venv collection-copy
 	cd $(COLL) && antsibull-docs lint-collection-docs --plugin-docs .
@@ -128,10 +138,7 @@ changelog-lint: venv
 # --ansible-unit-inject-only imports collections from ANSIBLE_COLLECTIONS_PATH only:
 # point it at collections/ansible_collections/flexops/twilio, a symlink to this
 # checkout (git-ignored, and left out of the build, the sanity copy and lint).
-units: venv
-	@link=collections/ansible_collections/flexops/twilio; \
-	if ! [ -L $$link ] || [ "$$(readlink $$link)" != "$(CURDIR)" ]; then \
-	  rm -rf $$link; mkdir -p $$(dirname $$link); ln -s $(CURDIR) $$link; fi
+units: venv collections-link
 	env -u CURL_CA_BUNDLE ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/collections \
 	  pytest --ansible-unit-inject-only tests/unit $(PYTEST_ARGS)
 

@@ -107,7 +107,7 @@ def test_retries_zero_disables_retries():
 
 def test_backoff_is_capped_and_honours_retry_after(retry):
     capped = mounted_retry(build_client(params(retry_max_backoff=2.0)))
-    for _ in range(5):
+    for dummy in range(5):
         capped = capped.increment("GET", "/x", response=_FakeResponse(503))
     assert 0 < capped.get_backoff_time() <= 2.0
     assert retry.respect_retry_after_header is True
