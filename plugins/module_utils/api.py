@@ -15,7 +15,9 @@ __metaclass__ = type
 import contextlib
 import datetime
 import decimal
+import http.client
 import json
+import random
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +44,7 @@ try:
         TwilioServiceException = TwilioRestException
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ProxyError, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     TWILIO_IMPORT_ERROR = traceback.format_exc()
@@ -96,7 +99,24 @@ class TwilioRetry(Retry):
     errors are retried only for methods that are safe to repeat (GET, DELETE,
     and HEAD/OPTIONS). Connection errors before the request was sent are
     retried by urllib3 for every method already.
+
+    On top of urllib3's rules:
+
+    * a connection that breaks after the request went out through an HTTPS
+      proxy tunnel is a read error (urllib3 reports it as a ProxyError, which
+      it would not retry even for GET);
+    * a ``Retry-After`` is capped by ``backoff_max`` like the backoff is;
+    * the first retry waits a random part of ``backoff_jitter`` too (urllib3
+      sends it at once), so parallel workers that hit 429 together spread out;
+    * ``observer(event, retry)``, when set, is called for every retry.
     """
+
+    observer = None
+
+    def new(self, **kw):
+        retry = super(TwilioRetry, self).new(**kw)
+        retry.observer = self.observer
+        return retry
 
     def is_retry(self, method, status_code, has_retry_after=False):
         if self.total is not None and self.total <= 0:
@@ -104,6 +124,47 @@ class TwilioRetry(Retry):
         if status_code == 429:
             return True
         return super(TwilioRetry, self).is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        try:
+            retry = super(TwilioRetry, self).increment(method, url, response, tunnel_read_error(error), _pool, _stacktrace)
+        except Exception:
+            if self.observer is not None and error is not None:
+                self.observer(None, None)  # a last try that ends the request without an answer
+            raise
+        if self.observer is not None:
+            self.observer(retry.history[-1], retry)
+        return retry
+
+    def get_retry_after(self, response):
+        seconds = super(TwilioRetry, self).get_retry_after(response)
+        if seconds is None or self.backoff_max is None:
+            return seconds
+        return min(seconds, self.backoff_max)
+
+    def get_backoff_time(self):
+        backoff = super(TwilioRetry, self).get_backoff_time()
+        if backoff <= 0 and self.history and self.backoff_jitter:
+            backoff = min(self.backoff_max, random.random() * self.backoff_jitter)
+        return backoff
+
+
+def tunnel_read_error(error):
+    """urllib3 wraps a connection lost after sending through a proxy tunnel in ProxyError; unwrap it.
+
+    Connect errors (nothing was sent) stay as they are, so do other proxy
+    failures (for example the proxy refusing the tunnel).
+    """
+    if not isinstance(error, ProxyError):
+        return error
+    original = getattr(error, "original_error", None)
+    if isinstance(original, ConnectTimeoutError):
+        return error
+    if isinstance(original, (ReadTimeoutError, ProtocolError)):
+        return original
+    if isinstance(original, (ConnectionError, http.client.HTTPException)):
+        return ProtocolError("Connection aborted.", original)
+    return error
 
 
 def _jsonable(value):
@@ -133,7 +194,13 @@ def blank_to_none(value):
 
 
 class ApiStats(object):
-    """Counts requests and retries through a response hook (thread-safe)."""
+    """Counts requests and retries (thread-safe).
+
+    ``hook`` is a requests response hook (one call per answered request);
+    ``on_retry`` is TwilioRetry's observer (one call per retry, including the
+    tries of a request that fails in the end; ``event`` None for a last try
+    that failed without an answer).
+    """
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -144,16 +211,29 @@ class ApiStats(object):
 
     def hook(self, response, *args, **kwargs):
         method = response.request.method if response.request is not None else "?"
-        history = getattr(getattr(response.raw, "retries", None), "history", None) or ()
         with self.lock:
-            self.requests += 1 + len(history)
+            self.requests += 1
             if method in WRITE_METHODS:
                 self.writes += 1
-            for event in history:
-                self.retries += 1
-                reason = event.status or (type(event.error).__name__ if event.error else "error")
-                self.retry_events.append("%s %s retried after %s" % (event.method, event.url, reason))
         return response
+
+    def on_retry(self, event, retry):
+        if event is None:
+            with self.lock:
+                self.requests += 1
+            return
+        if event.status:
+            reason = event.status
+        elif isinstance(event.error, ProtocolError) and len(event.error.args) > 1:
+            reason = "%s (%s)" % (type(event.error).__name__, type(event.error.args[1]).__name__)
+        else:
+            reason = type(event.error).__name__ if event.error else "error"
+        done = len(retry.history)
+        budget = " (retry %d of %d)" % (done, done + retry.total) if retry.total is not None else ""
+        with self.lock:
+            self.requests += 1
+            self.retries += 1
+            self.retry_events.append("%s %s retried after %s%s" % (event.method, event.url, reason, budget))
 
     def as_dict(self):
         return dict(requests=self.requests, writes=self.writes, retries=self.retries)
@@ -179,6 +259,8 @@ def build_client(params, stats=None, pool_size=10):
         raise_on_status=False,
         raise_on_redirect=False,
     )
+    if stats is not None:
+        retry.observer = stats.on_retry
     http_client.session.mount("https://", HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size))
     if params.get("api_key"):
         username, password = params["api_key"], params["api_secret"]
@@ -216,13 +298,19 @@ def describe_error(what, exc):
     if isinstance(exc, requests.exceptions.SSLError):
         return ApiError("%s failed: TLS error talking to Twilio (%s). Check REQUESTS_CA_BUNDLE and HTTPS_PROXY."
                         % (what, _short(exc)))
-    if isinstance(exc, requests.exceptions.Timeout):
+    if isinstance(exc, requests.exceptions.Timeout) or _last_try_timed_out(exc):
         return ApiError("%s failed: Twilio did not answer in time (%s). Raise http_timeout or try again." % (what, _short(exc)),
                         lost_response=True)
     if isinstance(exc, requests.exceptions.RequestException):
         return ApiError("%s failed: could not reach Twilio (%s). Check the network, HTTPS_PROXY and NO_PROXY." % (what, _short(exc)),
                         lost_response=True)
     return None
+
+
+def _last_try_timed_out(exc):
+    """requests reports a read timeout that used up the retries as a ConnectionError(MaxRetryError)."""
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    return isinstance(reason, ReadTimeoutError)
 
 
 def _short(exc):
@@ -375,8 +463,14 @@ class TwilioModule(object):
             return False
         self.add_diff(label, before, None)
         if not self.check_mode:
-            with self.api("Deleting %s" % label):
-                delete()
+            try:
+                with self.api("Deleting %s" % label):
+                    delete()
+            except ApiError as exc:
+                if exc.details.get("status") != 404:
+                    raise
+                # Gone already: a DELETE retried after its answer was lost, or someone else deleted it.
+                self.warn("Deleting %s: Twilio answered 404, the resource is gone already." % label)
         return True
 
     @staticmethod
