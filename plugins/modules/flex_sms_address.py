@@ -696,8 +696,13 @@ class FlexSmsAddress(TwilioModule):
         if self.entries[0].index is None:
             result = self.one(self.entries[0])
             return dict(changed=result["changed"], address=result["address"])
-        results = self.for_each(self.entries, self.one, concurrency=self.params["concurrency"],
-                                label=lambda e: e.phone_number)
+        try:
+            results = self.for_each(self.entries, self.one, concurrency=self.params["concurrency"],
+                                    label=lambda e: e.phone_number)
+        finally:
+            # Workers finish in any order; show the diffs in the order of the entries.
+            order = dict((e.label, i) for i, e in enumerate(self.entries))
+            self.diffs.sort(key=lambda d: order.get(d.get("before_header"), len(order)))
         return dict(changed=any(r["changed"] for r in results), addresses=results)
 
     def one(self, entry):

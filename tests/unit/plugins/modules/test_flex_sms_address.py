@@ -469,3 +469,10 @@ def test_list_form_module_level_setting_of_another_type_is_not_a_default():
     assert creates[numbers(2)[0]]["integration_retry_count"] == 1
     task = creates[numbers(2)[1]]
     assert task["integration_type"] == "task" and "integration_flow_sid" not in task and "integration_retry_count" not in task
+
+
+def test_list_form_diffs_follow_the_order_of_the_entries():
+    client = FakeClient()
+    wanted = list(reversed(numbers(12)))
+    module, result = run(Module, dict(addresses=[dict(phone_number=n) for n in wanted], concurrency=6), client, diff=True)
+    assert [d["after"]["phone_number"] for d in module.diffs] == wanted
