@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run integration targets against the Twilio API simulator.
 
@@ -159,7 +159,7 @@ def main(argv=None):
     jobs = max(1, min(args.jobs, len(names)))
     sims = queue.Queue()
     started_sims = []
-    for _ in range(jobs):
+    for _worker in range(jobs):
         sim = Simulator(seed=DEFAULT_SEED).start()
         started_sims.append(sim)
         sims.put(sim)

@@ -204,7 +204,7 @@ class App(object):
                         raise errors.permission_denied("these credentials do not grant access to %s" % path_account)
                     raise errors.not_found(req.path)
             params = req.query if req.method in ("GET", "DELETE") else req.form
-            ctx = Context(route, account, path_params, params, req.host, req.path, self.store)
+            ctx = Context(route, account, path_params, params, req.host, req.path)
             with self.store.lock:
                 status, body = route.handler(ctx)
             return Response(status, body)

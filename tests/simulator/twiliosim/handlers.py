@@ -11,7 +11,7 @@ import re
 from . import resources
 from .errors import ApiError, invalid_param, missing_param
 from .routing import PAGING, Route
-from .store import CHANNEL_TYPES, HANDLER_FIELDS, INTEGRATION_TYPES, new_incoming_number
+from .store import CHANNEL_TYPES, INTEGRATION_TYPES, new_incoming_number
 from .util import E164_RE, digits, is_sid, new_sid, now, number_pattern
 
 # ---------------------------------------------------------------------------

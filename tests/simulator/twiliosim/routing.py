@@ -57,14 +57,13 @@ class Route(object):
 class Context(object):
     """What a handler gets: the account, path values and request parameters."""
 
-    def __init__(self, route, account, path_params, params, host, path, store):
+    def __init__(self, route, account, path_params, params, host, path):
         self.route = route
         self.account = account
         self.path_params = path_params
         self.params = params
         self.host = host
         self.path = path
-        self.store = store
 
     # -- parameters ------------------------------------------------------
     def _declared(self, name):

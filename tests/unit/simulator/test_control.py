@@ -33,7 +33,7 @@ def test_log_since_and_clear(sim, client, ids):
     mark = before["next"]
     client.flex_api.v1.flex_flow(ids.sms_flex_flow).update(friendly_name="renamed")
     client.flex_api.v1.flex_flow.list()
-    _, log = control(sim, "GET", "/_sim/log?since=%d" % mark)
+    log = control(sim, "GET", "/_sim/log?since=%d" % mark)[1]
     assert [(e["method"], e["path"], e["status"], e["write"]) for e in log["entries"]] == [
         ("POST", "/v1/FlexFlows/" + ids.sms_flex_flow, 200, True),
         ("GET", "/v1/FlexFlows", 200, False),
@@ -100,18 +100,25 @@ def test_faults_and_latency_endpoints(sim, raw):
     assert control(sim, "GET", "/_sim/nope")[0] == 404
 
 
+def _one_account(**fields):
+    return {"accounts": [dict({"sid": "AC" + "0" * 32, "auth_token": "t"}, **fields)]}
+
+
 @pytest.mark.parametrize("seed, message", [
     ({"accounts": []}, "non-empty 'accounts'"),
-    ({"accounts": [{"sid": "AC" + "0" * 32, "auth_token": "t", "region": "mars1"}]}, "region"),
-    ({"accounts": [{"sid": "AC" + "0" * 32, "auth_token": "t", "incoming_phone_numbers": [{"sid": "PN" + "1" * 32, "phone_number": "4155550100"}]}]}, "E.164"),
-    ({"accounts": [{"sid": "AC" + "0" * 32, "auth_token": "t", "proxy_services": [{"sid": "KS" + "1" * 32, "unique_name": "p", "phone_numbers": ["PN" + "2" * 32]}]}]}, "incoming_phone_numbers"),
-    ({"accounts": [{"sid": "AC" + "0" * 32, "auth_token": "t", "flex_flows": [{"sid": "FO" + "1" * 32, "friendly_name": "f", "chat_service_sid": "IS" + "1" * 32, "channel_type": "fax"}]}]}, "channel_type"),
+    (_one_account(region="mars1"), "region"),
+    (_one_account(incoming_phone_numbers=[{"sid": "PN" + "1" * 32, "phone_number": "4155550100"}]), "E.164"),
+    (_one_account(proxy_services=[{"sid": "KS" + "1" * 32, "unique_name": "p", "phone_numbers": ["PN" + "2" * 32]}]),
+     "incoming_phone_numbers"),
+    (_one_account(flex_flows=[{"sid": "FO" + "1" * 32, "friendly_name": "f", "chat_service_sid": "IS" + "1" * 32,
+                               "channel_type": "fax"}]), "channel_type"),
 ])
 def test_seed_validation(sim, seed, message):
     from twiliosim.store import SeedError
 
     with pytest.raises(SeedError, match=message):
         sim.reset(seed)
+    assert "ACc5eaed71948a8c235d2cc71d851bb311" in sim.state()  # the previous state is kept
 
 
 def test_cli_writes_port_ca_and_ready(tmp_path, ids):

@@ -12,7 +12,7 @@ FLOWS = "https://flex-api.twilio.com/v1/FlexFlows"
 
 
 def _status_sequence(raw, count=30):
-    return [raw("GET", FLOWS).status_code for _ in range(count)]
+    return [raw("GET", FLOWS).status_code for _request in range(count)]
 
 
 def test_scripted_429_then_success(sim, client, ids):
@@ -95,7 +95,7 @@ def test_clear_faults_and_counts(sim, raw):
 
 
 def test_latency_overlaps_across_clients(sim, make_client):
-    clients = [make_client() for _ in range(6)]
+    clients = [make_client() for _client in range(6)]
     for c in clients:  # open the tunnels first
         c.flex_api.v1.configuration().fetch()
     sim.set_latency(300)
