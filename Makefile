@@ -4,6 +4,7 @@
 #   make <check>       run one check: sanity lint docs-lint changelog-lint units integration build ee
 #   make integration TARGETS="flex_sms_address phone_number"   only some integration targets
 #   make demo          the flex_sms_setup role against the Twilio simulator: set up, rerun (changed=0), summary
+#   make bench         performance scenarios against the simulator (100 ms latency); see docs/performance.md
 #   make clean         remove build output (keeps .venv); make distclean also removes .venv
 #
 # Nothing here needs more than Python 3.11, git and PyPI.
@@ -164,6 +165,15 @@ ee: venv
 .PHONY: demo
 demo: venv collection-copy
 	env -u CURL_CA_BUNDLE python tests/run_demo.py --collections $(BUILD)
+
+# -- bench ---------------------------------------------------------------------
+# Performance against the Twilio simulator with 100 ms latency per request
+# (issue 7, docs/performance.md): per scenario wall time, requests by method,
+# requests per number, the floor, PASS/FAIL. BENCH_ARGS="--only list200" etc.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: venv
+	env -u CURL_CA_BUNDLE python tests/bench/bench.py $(BENCH_ARGS)
 
 # -- housekeeping --------------------------------------------------------------
 clean:

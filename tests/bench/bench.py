@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark flexops.twilio against the Twilio API simulator (issue 7).
+
+    python tests/bench/bench.py [--latency-ms 100] [--only SCENARIO ...] [--json FILE] [--no-copy]
+
+Starts the simulator in this process, generates seeds with many numbers into
+a temporary directory, and runs ansible-playbook (the role, or the modules
+in single-number form) with the simulator answering every API request after
+``--latency-ms``. For every scenario it prints the wall time of the playbook,
+the API requests by method (from the simulator's request log), requests per
+number, the floor (requests x latency / concurrency: the time the requests
+alone need at the run's concurrency, with zero Ansible overhead), and PASS
+or FAIL against the targets of issue 7. The exit status is non-zero when a
+target fails.
+
+Scenarios (all in one run unless --only picks some):
+
+* ``single``: flex_sms_address and phone_number_handler, one task per number
+  (a loop over 20 numbers), from scratch and then unchanged.
+* ``list200``: the role over 200 new numbers in one account, then the rerun.
+* ``linear``: the role over 100 and over 1,000 numbers (from scratch and
+  rerun): requests and time of 1,000 at most 10.5x those of 100.
+* ``multi``: the role in 10 accounts, forks=1 against forks=10.
+"""
+
+import argparse
+import collections
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
+
+from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+# A copy of its own, so that a bench and an integration run do not replace each other's copy.
+COLLECTIONS = os.path.join(REPO, ".build", "bench-collections")
+COLLECTION = os.path.join(COLLECTIONS, "ansible_collections", "flexops", "twilio")
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".build", "collections", "__pycache__", ".pytest_cache",
+                                     "*.pyc", ".ansible", ".tox")
+# Variables that would send clients around the simulator, trust another CA or pick other credentials.
+SCRUBBED_ENV = (
+    "NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy",
+    "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_REGION", "TWILIO_EDGE",
+    "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS", "ANSIBLE_CONFIG",
+)
+
+FLEX_PROXY = "Flex Proxy Service"
+MESSAGING_FLOW = "Messaging Flow"
+ROLE_CONCURRENCY = 8  # the role's default flex_sms_setup_concurrency
+
+def copy_collection():
+    """The checkout (minus VCS, venvs and build output) at a real ansible_collections/flexops/twilio path."""
+    if os.path.exists(COLLECTION):
+        shutil.rmtree(COLLECTION)
+    os.makedirs(os.path.dirname(COLLECTION), exist_ok=True)
+
+    def ignore(directory, names):
+        ignored = set(COPY_IGNORE(directory, names))
+        if os.path.abspath(directory) == os.path.join(REPO, "tests"):
+            ignored.add("output")  # ansible-test output
+        return ignored
+
+    shutil.copytree(REPO, COLLECTION, ignore=ignore, symlinks=True)
+
+
+def ansible_playbook():
+    candidate = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    return candidate if os.path.exists(candidate) else (shutil.which("ansible-playbook") or "ansible-playbook")
+
+
+# -- seeds ------------------------------------------------------------------
+
+
+def sid(prefix, account, index):
+    return "%s%08x%024x" % (prefix, account + 1, index)
+
+
+def number(account, index):
+    return "+1555%02d%05d" % (account, index)
+
+
+def account_seed(a, count):
+    """One Flex account with ``count`` SMS-capable numbers and nothing set up yet."""
+    flow_sid = sid("FW", a, 1)
+    return {
+        "sid": sid("AC", a, 1),
+        "auth_token": "bench-auth-token-%02d" % a,
+        "friendly_name": "Bench account %d" % a,
+        "flex_configuration": {
+            "chat_service_instance_sid": sid("IS", a, 1),
+            "flex_service_instance_sid": sid("IS", a, 2),
+            "taskrouter_workspace_sid": sid("WS", a, 1),
+            "taskrouter_target_workflow_sid": sid("WW", a, 1),
+            "taskrouter_target_taskqueue_sid": sid("WQ", a, 1),
+            "messaging_service_instance_sid": sid("MG", a, 1),
+        },
+        "incoming_phone_numbers": [
+            {"sid": sid("PN", a, i), "phone_number": number(a, i), "friendly_name": "Bench %d" % i,
+             "capabilities": {"sms": True, "mms": True, "voice": True}}
+            for i in range(count)
+        ],
+        "proxy_services": [{"sid": sid("KS", a, 1), "unique_name": FLEX_PROXY, "phone_numbers": []}],
+        "messaging_services": [{"sid": sid("MG", a, 1), "friendly_name": "Flex Messaging Service"}],
+        "studio_flows": [{
+            "sid": flow_sid, "friendly_name": MESSAGING_FLOW, "status": "published",
+            "definition": {
+                "description": MESSAGING_FLOW, "initial_state": "Trigger",
+                "states": [
+                    {"name": "Trigger", "type": "trigger", "properties": {},
+                     "transitions": [{"event": "incomingMessage", "next": "SendMessageToAgent"}]},
+                    {"name": "SendMessageToAgent", "type": "send-to-flex", "transitions": [],
+                     "properties": {"workflow": sid("WW", a, 1), "channel": sid("TC", a, 1)}},
+                ],
+            },
+        }],
+        "flex_flows": [{
+            "sid": sid("FO", a, 999999), "friendly_name": "Flex Web Channel", "chat_service_sid": sid("IS", a, 1),
+            "channel_type": "web", "enabled": True, "integration_type": "studio",
+            "integration": {"flow_sid": flow_sid, "retry_count": 3},
+        }],
+    }
+
+
+def write_seed(tmp, name, accounts, count):
+    path = os.path.join(tmp, "seed-%s.yml" % name)
+    with open(path, "w") as handle:
+        yaml.safe_dump({"accounts": [account_seed(a, count) for a in range(accounts)]}, handle)
+    return path
+
+
+# -- playbooks --------------------------------------------------------------
+
+ROLE_PLAY = """\
+- name: flex_sms_setup (bench)
+  hosts: accounts
+  gather_facts: false
+  roles:
+    - role: flexops.twilio.flex_sms_setup
+      vars:
+        flex_sms_setup_show_summary: false
+"""
+
+SINGLE_PLAYS = {
+    "flex_sms_address": """\
+- name: flex_sms_address, one task per number (bench)
+  hosts: accounts
+  gather_facts: false
+  tasks:
+    - name: SMS address of each number
+      flexops.twilio.flex_sms_address:
+        phone_number: "{{ item.phone_number }}"
+        account_sid: "{{ flex_sms_setup_account_sid }}"
+        auth_token: "{{ flex_sms_setup_auth_token }}"
+      loop: "{{ flex_sms_setup_numbers }}"
+      delegate_to: localhost
+""",
+    "phone_number_handler": """\
+- name: phone_number_handler, one task per number (bench)
+  hosts: accounts
+  gather_facts: false
+  tasks:
+    - name: Route each number to the Flex Proxy Service
+      flexops.twilio.phone_number_handler:
+        phone_number: "{{ item.phone_number }}"
+        account_sid: "{{ flex_sms_setup_account_sid }}"
+        auth_token: "{{ flex_sms_setup_auth_token }}"
+      loop: "{{ flex_sms_setup_numbers }}"
+      delegate_to: localhost
+""",
+}
+
+
+def write_inventory(tmp, name, accounts, count):
+    """One host per account (connection local), with its credentials and numbers."""
+    hosts = {}
+    for a in range(accounts):
+        hosts["account%02d" % a] = {
+            "flex_sms_setup_account_sid": sid("AC", a, 1),
+            "flex_sms_setup_auth_token": "bench-auth-token-%02d" % a,
+            "flex_sms_setup_numbers": [{"phone_number": number(a, i)} for i in range(count)],
+        }
+    inventory = {"all": {
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+        "hosts": {"localhost": None},
+        "children": {"accounts": {"hosts": hosts}},
+    }}
+    path = os.path.join(tmp, "inventory-%s.yml" % name)
+    with open(path, "w") as handle:
+        yaml.safe_dump(inventory, handle)
+    return path
+
+
+# -- running ----------------------------------------------------------------
+
+
+class Bench(object):
+    def __init__(self, args, tmp):
+        self.args = args
+        self.tmp = tmp
+        self.latency_ms = args.latency_ms
+        self.sim = Simulator(state_dir=os.path.join(tmp, "sim")).start()
+        self.rows = []
+
+    def stop(self):
+        self.sim.stop()
+
+    def reset(self, seed):
+        self.sim.reset(seed)
+        self.sim.set_latency(self.latency_ms)
+
+    def env(self):
+        env = dict((k, v) for k, v in os.environ.items() if k not in SCRUBBED_ENV)
+        env.update(self.sim.client_env())
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(self.tmp, "ansible-local"),
+            "ANSIBLE_REMOTE_TEMP": os.path.join(self.tmp, "ansible-remote"),
+            "ANSIBLE_HOST_KEY_CHECKING": "0",
+        })
+        if self.args.profile:
+            env["ANSIBLE_CALLBACK_PLUGINS"] = os.path.join(HERE, "callback_plugins")
+            env["ANSIBLE_CALLBACKS_ENABLED"] = "bench_task_timer"
+        return env
+
+    def playbook(self, text, inventory, forks=1):
+        """Run one playbook; return (seconds, requests logged during it)."""
+        path = os.path.join(self.tmp, "play.yml")
+        with open(path, "w") as handle:
+            handle.write(text)
+        mark = self.sim.app.log.next_seq
+        cmd = [ansible_playbook(), "-i", inventory, "-f", str(forks), path]
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=self.tmp, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              check=False)
+        seconds = time.monotonic() - started
+        output = proc.stdout.decode("utf-8", "replace")
+        if proc.returncode != 0:
+            raise RuntimeError("ansible-playbook failed (exit %d):\n%s" % (proc.returncode, output[-6000:]))
+        if self.args.verbose:
+            print(output)
+        elif self.args.profile:
+            print("\n".join(line for line in output.splitlines() if line.startswith("TASK-TIME")))
+        return seconds, self.sim.log(mark)
+
+    # -- one measured run -----------------------------------------------
+
+    def measure(self, scenario, text, inventory, numbers, accounts, concurrency, forks=1, checks=()):
+        seconds, entries = self.playbook(text, inventory, forks)
+        methods = collections.Counter(e["method"] for e in entries)
+        row = {
+            "scenario": scenario,
+            "numbers": numbers,
+            "accounts": accounts,
+            "forks": forks,
+            "concurrency": concurrency,
+            "seconds": round(seconds, 2),
+            "requests": len(entries),
+            "writes": sum(1 for e in entries if e["write"]),
+            "errors": sum(1 for e in entries if (e["status"] or 0) >= 400),
+            "methods": dict(sorted(methods.items())),
+            "per_number": round(len(entries) / float(numbers), 2) if numbers else None,
+            "floor": round(len(entries) * self.latency_ms / 1000.0 / concurrency, 2),
+            "checks": [],
+        }
+        for label, test in checks:
+            row["checks"].append((label, bool(test(row))))
+        row["ok"] = all(ok for _label, ok in row["checks"])
+        self.rows.append(row)
+        self.print_row(row)
+        return row
+
+    @staticmethod
+    def print_row(row):
+        methods = " ".join("%s=%d" % item for item in row["methods"].items()) or "-"
+        per = "%.2f" % row["per_number"] if row["per_number"] is not None else "-"
+        print("%-44s %7.2fs  req %5d (%s)  writes %4d  per number %5s  floor %6.2fs (conc %d)  %s" % (
+            row["scenario"], row["seconds"], row["requests"], methods, row["writes"], per, row["floor"],
+            row["concurrency"], "PASS" if row["ok"] else "FAIL"), flush=True)
+        for label, ok in row["checks"]:
+            print("    %s %s" % ("ok  " if ok else "FAIL", label), flush=True)
+
+    def add_check(self, scenario, label, ok, detail):
+        row = {"scenario": scenario, "checks": [(label, bool(ok))], "ok": bool(ok), "detail": detail}
+        self.rows.append(row)
+        print("%-44s %s  %s" % (scenario, detail, "PASS" if ok else "FAIL"), flush=True)
+        return row
+
+    # -- scenarios --------------------------------------------------------
+
+    def single(self, count=20):
+        for module, text in SINGLE_PLAYS.items():
+            seed = write_seed(self.tmp, "single", 1, count)
+            inventory = write_inventory(self.tmp, "single", 1, count)
+            self.reset(seed)
+            self.measure("single %s: from scratch (%d)" % (module, count), text, inventory, count, 1, 1, checks=[
+                ("<= 5 requests per number", lambda r: r["requests"] <= 5 * r["numbers"]),
+                ("one write per number", lambda r: r["writes"] == r["numbers"]),
+            ])
+            self.measure("single %s: no change (%d)" % (module, count), text, inventory, count, 1, 1, checks=[
+                ("<= 3 requests per number + 5 per account", lambda r: r["requests"] <= 3 * r["numbers"] + 5),
+                ("zero writes", lambda r: r["writes"] == 0),
+            ])
+
+    def role(self, name, accounts, count, forks=1):
+        """The role from scratch and rerun; returns (scratch row, rerun row)."""
+        seed = write_seed(self.tmp, name, accounts, count)
+        inventory = write_inventory(self.tmp, name, accounts, count)
+        self.reset(seed)
+        total = accounts * count
+        conc = ROLE_CONCURRENCY * min(forks, accounts)
+        where = "%d accounts x %d, forks=%d" % (accounts, count, forks) if accounts > 1 else "%d numbers" % count
+        scratch = self.measure("role %s: from scratch (%s)" % (name, where), ROLE_PLAY, inventory, total, accounts,
+                               conc, forks, checks=self.scratch_checks(name))
+        rerun = self.measure("role %s: no change (%s)" % (name, where), ROLE_PLAY, inventory, total, accounts,
+                             conc, forks, checks=self.rerun_checks(name))
+        return scratch, rerun
+
+    @staticmethod
+    def scratch_checks(name):
+        checks = [("two writes per number (address + pool)", lambda r: r["writes"] == 2 * r["numbers"]),
+                  ("no failed request", lambda r: r["errors"] == 0)]
+        if name == "list200":
+            checks.append(("<= 20 s wall", lambda r: r["seconds"] <= 20))
+        return checks
+
+    @staticmethod
+    def rerun_checks(name):
+        checks = [("zero writes", lambda r: r["writes"] == 0)]
+        if name in ("list200", "linear100", "linear1000"):
+            checks.append(("<= 15 requests in total", lambda r: r["requests"] <= 15))
+        if name == "list200":
+            checks.append(("<= 10 s wall", lambda r: r["seconds"] <= 10))
+        return checks
+
+    def list200(self):
+        self.role("list200", 1, 200)
+
+    def linear(self):
+        if self.args.big_only:
+            self.role("linear1000", 1, 1000)
+            return
+        small = self.role("linear100", 1, 100)
+        big = self.role("linear1000", 1, 1000)
+        for kind, a, b in (("from scratch", small[0], big[0]), ("no change", small[1], big[1])):
+            req_ratio = b["requests"] / float(a["requests"])
+            time_ratio = b["seconds"] / a["seconds"]
+            self.add_check("linear %s: 1000 vs 100" % kind, "requests and time <= 10.5x",
+                           req_ratio <= 10.5 and time_ratio <= 10.5,
+                           "requests x%.2f, time x%.2f (<= 10.5)" % (req_ratio, time_ratio))
+
+    def multi(self, accounts=10, count=None):
+        count = count or self.args.multi_numbers
+        serial = self.role("multi", accounts, count, forks=1)
+        parallel = self.role("multi", accounts, count, forks=accounts)
+        for kind, a, b in (("from scratch", serial[0], parallel[0]), ("no change", serial[1], parallel[1])):
+            speedup = a["seconds"] / b["seconds"]
+            self.add_check("multi %s: forks=1 / forks=%d" % (kind, accounts), ">= 5x faster", speedup >= 5,
+                           "%.1fs / %.1fs = x%.2f (>= 5)" % (a["seconds"], b["seconds"], speedup))
+
+
+SCENARIOS = ("single", "list200", "linear", "multi")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=int, default=100, help="simulated latency per API request")
+    parser.add_argument("--only", nargs="+", choices=SCENARIOS, help="run only these scenarios")
+    parser.add_argument("--multi-numbers", type=int, default=20, help="numbers per account in the multi scenario")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument("--no-copy", action="store_true", default=os.environ.get("FLEXOPS_NO_COPY") == "1",
+                        help="use the existing collection copy under .build/bench-collections")
+    parser.add_argument("--big-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true", help="print the wall time of every task")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print the playbook output")
+    args = parser.parse_args(argv)
+
+    if not args.no_copy:
+        copy_collection()
+    print("flexops.twilio bench: %d ms latency per request, %s CPU(s), %s, Python %s" % (
+        args.latency_ms, os.cpu_count(), platform.platform(), platform.python_version()), flush=True)
+    tmp = tempfile.mkdtemp(prefix="flexops-bench-")
+    bench = Bench(args, tmp)
+    started = time.monotonic()
+    try:
+        for name in args.only or SCENARIOS:
+            getattr(bench, name)()
+    finally:
+        bench.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    failed = [r for r in bench.rows if not r["ok"]]
+    print("bench: %.0fs; %d checks, %d failed%s" % (
+        time.monotonic() - started, len(bench.rows), len(failed),
+        (": " + "; ".join(r["scenario"] for r in failed)) if failed else ""), flush=True)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"latency_ms": args.latency_ms, "cpus": os.cpu_count(), "rows": bench.rows}, handle, indent=1)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
