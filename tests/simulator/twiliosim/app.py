@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import time
+import traceback
 from urllib.parse import parse_qs, urlsplit
 
 from . import errors
@@ -133,11 +134,8 @@ class App(object):
     def api(self, req, fault=None):
         """Answer ``req``; with ``fault`` of 429/503 kinds, answer that instead of processing it."""
         started = time.time()
-        account_sid = None
+        account = self._account(req)
         try:
-            user, password = req.credentials()
-            account = self.store.authenticate(user, password) if user else None
-            account_sid = account.sid if account else None
             if fault in ("429", "429_retry_after"):
                 headers = {"Retry-After": "1"} if fault == "429_retry_after" else {}
                 raise ApiError(429, 20429, "Too Many Requests", headers)
@@ -146,6 +144,21 @@ class App(object):
             response = self._dispatch(req, account)
         except ApiError as exc:
             response = Response(exc.status, exc.body(), exc.headers)
+        except Exception:  # a simulator bug: answer 500 and show it, keep serving  # pylint: disable=broad-except
+            traceback.print_exc()
+            response = Response(500, ApiError(500, 20500, "Internal Server Error (simulator bug, see its stderr)").body())
+        self._log(req, account, response.status, fault, started)
+        return response
+
+    def log_reset(self, req, fault):
+        """Log a request that the HTTP layer resets without processing."""
+        self._log(req, self._account(req), None, fault, time.time())
+
+    def _account(self, req):
+        user, password = req.credentials()
+        return self.store.authenticate(user, password) if user else None
+
+    def _log(self, req, account, status, fault, started):
         entry = {
             "time": iso8601(now()),
             "method": req.method,
@@ -153,26 +166,14 @@ class App(object):
             "path": req.path,
             "query": _redact(req.query),
             "form": _redact(req.form),
-            "status": response.status,
-            "account_sid": account_sid,
+            "status": status,
+            "account_sid": account.sid if account else None,
             "write": req.method in WRITE_METHODS,
             "ms": int((time.time() - started) * 1000),
         }
         if fault:
             entry["fault"] = fault
         self.log.add(entry)
-        return response
-
-    def log_reset(self, req, fault):
-        """Log a request that the HTTP layer resets without processing."""
-        user, password = req.credentials()
-        account = self.store.authenticate(user, password) if user else None
-        self.log.add({
-            "time": iso8601(now()), "method": req.method, "host": req.host, "path": req.path,
-            "query": _redact(req.query), "form": _redact(req.form), "status": None,
-            "account_sid": account.sid if account else None, "write": req.method in WRITE_METHODS,
-            "ms": 0, "fault": fault,
-        })
 
     def _dispatch(self, req, account):
         host = parse_host(req.host)

@@ -14,6 +14,7 @@ import os
 import socket
 import ssl
 import struct
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -172,7 +173,6 @@ class Simulator(object):
     """
 
     def __init__(self, seed=None, state_dir=None, host="127.0.0.1", port=0, verbose=False):
-        import tempfile
         self.seed = seed
         self.state_dir = state_dir or tempfile.mkdtemp(prefix="twilio-sim-")
         self.host = host

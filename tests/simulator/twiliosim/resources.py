@@ -26,13 +26,14 @@ def _pick(rec, fields):
 
 # -- API 2010 ---------------------------------------------------------------
 
-ACCOUNT_SUBRESOURCES = ("available_phone_numbers", "incoming_phone_numbers", "applications", "keys", "messages", "calls")
+ACCOUNT_SUBRESOURCES = {
+    "available_phone_numbers": "AvailablePhoneNumbers", "incoming_phone_numbers": "IncomingPhoneNumbers",
+    "applications": "Applications", "keys": "Keys", "messages": "Messages", "calls": "Calls",
+}
 
 
 def account(acct):
     base = "%s/Accounts/%s" % (API, acct.sid)
-    names = {"available_phone_numbers": "AvailablePhoneNumbers", "incoming_phone_numbers": "IncomingPhoneNumbers",
-             "applications": "Applications", "keys": "Keys", "messages": "Messages", "calls": "Calls"}
     return {
         "sid": acct.sid,
         "owner_account_sid": acct.sid,
@@ -43,7 +44,7 @@ def account(acct):
         "date_created": rfc2822(acct.date_created),
         "date_updated": rfc2822(acct.date_updated),
         "uri": base + ".json",
-        "subresource_uris": dict((key, "%s/%s.json" % (base, names[key])) for key in ACCOUNT_SUBRESOURCES),
+        "subresource_uris": dict((key, "%s/%s.json" % (base, name)) for key, name in ACCOUNT_SUBRESOURCES.items()),
     }
 
 

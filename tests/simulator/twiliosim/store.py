@@ -353,7 +353,8 @@ class SeedLoader(object):
             "area_code": d[1:4] if number.startswith("+1") else None,
         })
 
-    def _members(self, account, raw, where, holder):
+    def _members(self, account, raw, where, holder, reservable):
+        """Pool members of a service: {PN: {date_created, date_updated[, is_reserved]}}."""
         members = {}
         for i, member in enumerate(raw.get("phone_numbers") or []):
             m_where = "%s.phone_numbers[%d]" % (where, i)
@@ -364,7 +365,9 @@ class SeedLoader(object):
             other = holder(pn)
             _require(other is None, m_where, "%s already belongs to %s" % (pn, other and other["sid"]))
             when = self.when()
-            members[pn] = {"is_reserved": bool(member.get("is_reserved", False)), "date_created": when, "date_updated": when}
+            members[pn] = {"date_created": when, "date_updated": when}
+            if reservable:
+                members[pn]["is_reserved"] = bool(member.get("is_reserved", False))
         return members
 
     def messaging_service(self, account, raw, where):
@@ -381,9 +384,7 @@ class SeedLoader(object):
             "use_inbound_webhook_on_number": bool(raw.get("use_inbound_webhook_on_number", False)),
             "date_created": when, "date_updated": when,
         }
-        rec["phone_numbers"] = self._members(account, raw, where, account.messaging_service_of)
-        for member in rec["phone_numbers"].values():
-            member.pop("is_reserved")
+        rec["phone_numbers"] = self._members(account, raw, where, account.messaging_service_of, reservable=False)
         account.messaging_services[sid] = rec
 
     def proxy_service(self, account, raw, where):
@@ -399,7 +400,7 @@ class SeedLoader(object):
             "out_of_session_callback_url": raw.get("out_of_session_callback_url"),
             "date_created": when, "date_updated": when,
         }
-        rec["phone_numbers"] = self._members(account, raw, where, account.proxy_service_of)
+        rec["phone_numbers"] = self._members(account, raw, where, account.proxy_service_of, reservable=True)
         account.proxy_services[sid] = rec
 
     def studio_flow(self, account, raw, where):

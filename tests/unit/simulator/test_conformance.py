@@ -167,3 +167,14 @@ def test_response_matches_the_spec(route, raw, ids):
     assert body, "empty body"
     problems = schema_problems(spec, body, content["application/json"]["schema"], route.name)
     assert not problems, "\n".join(problems)
+
+
+def test_handlers_cannot_read_undeclared_parameters():
+    """What keeps ROUTES truthful: a handler reading a parameter its route does not declare fails."""
+    from twiliosim.routing import Context
+
+    route = [r for r in ROUTES if r.name == "GET flex-api/v1/FlexFlows"][0]
+    ctx = Context(route, None, {}, {"FriendlyName": "x", "ContactIdentity": "+1"}, "flex-api.twilio.com", "/v1/FlexFlows")
+    assert ctx.param("FriendlyName") == "x"
+    with pytest.raises(AssertionError, match="undeclared parameter ContactIdentity"):
+        ctx.param("ContactIdentity")
