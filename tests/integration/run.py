@@ -37,6 +37,8 @@ DEFAULT_COLLECTIONS = os.path.join(REPO, ".build", "collections")
 
 sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
 from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+sys.path.insert(0, os.path.join(HERE, "reliability"))
+import check_mode_guard  # noqa: E402  pylint: disable=wrong-import-position
 
 # Variables that would send clients around the simulator or trust another CA.
 SCRUBBED_ENV = (
@@ -95,6 +97,7 @@ def target_env(sim, seed_path, tmp, collections):
         "ANSIBLE_REMOTE_TEMP": os.path.join(tmp, "ansible-remote"),
         "PYTHONDONTWRITEBYTECODE": "1",
     })
+    env.update(check_mode_guard.env(tmp, sim.url, env))  # no write during a check-mode task; flexops_sim lookup
     return env
 
 
@@ -114,6 +117,7 @@ def run_target(target_dir, sim, args):
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=args.timeout, check=False)
             output = proc.stdout.decode("utf-8", "replace")
             ok = proc.returncode == 0
+            ok, output = check_mode_guard.verdict(tmp, ok, output)
         except subprocess.TimeoutExpired as exc:
             output = (exc.stdout or b"").decode("utf-8", "replace") + "\nTIMEOUT after %ss" % args.timeout
             ok = False
