@@ -29,10 +29,9 @@ COLLECTION = "flexops.twilio"
 # Paths (or path prefixes) that must never ship in the collection tarball.
 FORBIDDEN_PREFIXES = (
     ".venv/", ".build/", ".git/", ".ci/", ".ansible/", ".pytest_cache/", ".cache/",
-    "collections/", "tests/simulator/", "tests/integration/", "tests/unit/", "tests/data/",
-    "tests/output/", "tests/bench/",
+    "collections/", "tests/",
 )
-FORBIDDEN_NAMES = ("Makefile", ".gitignore", ".ansible-lint", ".yamllint")
+FORBIDDEN_NAMES = ("Makefile", ".gitignore", ".ansible-lint", ".yamllint", "pytest.ini")
 FORBIDDEN_SUFFIXES = (".pyc", ".tar.gz")
 REQUIRED = (
     "MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt",

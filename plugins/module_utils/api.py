@@ -555,4 +555,3 @@ class TwilioModule(object):
     def _add_retry_warnings(self):
         for event in self.stats.retry_events:
             self.module.warn("Twilio request %s" % event)
-
