@@ -1,0 +1,109 @@
+#!/usr/bin/env python
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Test-only helper: run an inner ansible-playbook from an integration target and report on it as JSON.
+
+    play.py [--attempts K] [--kill-after-writes N] [--output-dir DIR] -- ARGS...
+
+runs ``ansible-playbook ARGS...`` (next to this Python) up to K times, until
+one run succeeds (rc 0). With --kill-after-writes N (a single attempt), it
+watches the simulator's request log ($FLEXOPS_SIM_URL) and kills the whole
+run (its process group, SIGKILL: no handler, no cleanup, like a crashed
+controller) as soon as N write requests have reached the simulator. Prints
+``{"runs": [...]}``, one entry per run: rc, seconds, killed, writes (seen
+during the run), recap (the PLAY RECAP counters), failures (the results of
+failed tasks, parsed), retry_warnings (count of "Twilio request ... retried"
+warnings) and, with --output-dir, the path of the run's full output.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+RECAP = re.compile(r"^\S+\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)",
+                   re.M)
+FAILURE = re.compile(r"^(?:fatal|failed): \[[^\]]+\](?: \(item=.*?\))?: FAILED! => (\{.*)$", re.M)
+RETRY_WARNING = re.compile(r"Twilio request \S+ \S+ retried after")
+
+
+def log_next(base):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(base.rstrip("/") + "/_sim/log?since=999999999999", timeout=30) as response:
+        return json.loads(response.read().decode("utf-8"))["next"]
+
+
+def writes_since(base, mark):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(base.rstrip("/") + "/_sim/log?since=%d" % mark, timeout=30) as response:
+        return sum(1 for entry in json.loads(response.read().decode("utf-8"))["entries"] if entry["write"])
+
+
+def parse(output):
+    recap = RECAP.search(output)
+    failures = []
+    for match in FAILURE.finditer(output):
+        try:
+            failures.append(json.loads(match.group(1)))
+        except ValueError:
+            failures.append({"msg": match.group(1)[:2000]})
+    keys = ("ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored")
+    return {
+        "recap": dict(zip(keys, (int(v) for v in recap.groups()))) if recap else None,
+        "failures": failures,
+        "retry_warnings": len(RETRY_WARNING.findall(output)),
+    }
+
+
+def run_once(cmd, base, kill_after, output_path):
+    mark = log_next(base) if base else None
+    started = time.time()
+    with open(output_path, "w+b") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        killed = False
+        while proc.poll() is None:
+            if kill_after and writes_since(base, mark) >= kill_after:
+                os.killpg(proc.pid, signal.SIGKILL)
+                killed = True
+                proc.wait()
+                break
+            time.sleep(0.02)
+        out.seek(0)
+        output = out.read().decode("utf-8", "replace")
+    time.sleep(0.2)  # let requests already on the wire land in the log
+    result = {"rc": proc.returncode, "seconds": round(time.time() - started, 1), "killed": killed,
+              "writes": writes_since(base, mark) if base else None, "output_file": output_path}
+    result.update(parse(output))
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--attempts", type=int, default=1)
+    parser.add_argument("--kill-after-writes", type=int, default=0)
+    parser.add_argument("--output-dir", default=None)
+    parser.add_argument("args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    playbook_args = args.args[1:] if args.args[:1] == ["--"] else args.args
+    base = os.environ.get("FLEXOPS_SIM_URL")
+    if args.kill_after_writes and not base:
+        parser.error("--kill-after-writes needs FLEXOPS_SIM_URL")
+    output_dir = args.output_dir or os.environ.get("TMPDIR", "/tmp")
+    os.makedirs(output_dir, exist_ok=True)
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook")] + playbook_args
+    runs = []
+    for attempt in range(max(1, args.attempts)):
+        path = os.path.join(output_dir, "run-%d-%d.log" % (os.getpid(), attempt + 1))
+        runs.append(run_once(cmd, base, args.kill_after_writes, path))
+        if runs[-1]["rc"] == 0 or runs[-1]["killed"]:
+            break
+    print(json.dumps({"runs": runs}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
