@@ -27,7 +27,7 @@ description:
     B(Releasing is irreversible) - the number goes back to the carrier and may never be buyable
     again (Twilio error 21422 when trying).
 author:
-  - flexops.twilio contributors
+  - flexops.twilio maintainers (@flexops)
 extends_documentation_fragment:
   - flexops.twilio.twilio
 attributes:

@@ -30,7 +30,7 @@ description:
   - This module never buys or releases numbers; see M(flexops.twilio.phone_number) for that.
   - Options left out keep the live values, for example O(webhook_method) left out keeps the number's SMS method.
 author:
-  - flexops.twilio contributors
+  - flexops.twilio maintainers (@flexops)
 extends_documentation_fragment:
   - flexops.twilio.twilio
 attributes:

@@ -21,7 +21,7 @@ description:
     path reaches are reported in C(present_but_unreachable).
   - The definitions are read (one request per flow) only for the flows reported on.
 author:
-  - flexops.twilio contributors
+  - flexops.twilio maintainers (@flexops)
 extends_documentation_fragment:
   - flexops.twilio.twilio
 attributes:
