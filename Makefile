@@ -101,13 +101,19 @@ ansible-test-get-pip: venv
 # ansible-test lists a collection's files with git when it finds a .git above it
 # (it would find this repository's, which ignores .build/), so the copy gets a
 # fresh, empty `git init` of its own.
+# ansible-test's own virtual environment (tests/output/.tmp/delegation) is kept
+# across copies: it is reused while its marker file is there.
+KEEP_DELEGATION := $(BUILD)/ansible-test-delegation
 collection-copy:
+	@rm -rf $(KEEP_DELEGATION)
+	@if [ -d $(COLL)/tests/output/.tmp/delegation ]; then mv $(COLL)/tests/output/.tmp/delegation $(KEEP_DELEGATION); fi
 	@rm -rf $(BUILD)/ansible_collections
 	@mkdir -p $(COLL)
 	@git ls-files -z --cached --others --exclude-standard \
 	  | xargs -0 -r sh -c 'for f; do if [ -e "$$f" ] || [ -L "$$f" ]; then printf "%s\0" "$$f"; fi; done' sh \
 	  | tar --null --no-recursion -T - -cf - | tar -xf - -C $(COLL)
 	@git -C $(COLL) init -q
+	@if [ -d $(KEEP_DELEGATION) ]; then mkdir -p $(COLL)/tests/output/.tmp && mv $(KEEP_DELEGATION) $(COLL)/tests/output/.tmp/delegation; fi
 	@echo "Copied the collection to $(COLL) ($$(find $(COLL) -type f -not -path '*/.git/*' | wc -l) files)"
 
 # collections/ansible_collections/flexops/twilio -> this checkout, for units and lint
