@@ -107,11 +107,7 @@ def create_incoming_number(ctx):
 
 
 def _number(ctx):
-    sid = ctx.path_sid("Sid", "PN")
-    rec = ctx.account.incoming_phone_numbers.get(sid)
-    if rec is None:
-        raise ctx.missing()
-    return rec
+    return ctx.lookup(ctx.account.incoming_phone_numbers, "Sid", "PN")
 
 
 def fetch_incoming_number(ctx):
@@ -319,10 +315,7 @@ def create_flex_flow(ctx):
 
 
 def _flex_flow(ctx):
-    rec = ctx.account.flex_flows.get(ctx.path_sid("Sid", "FO"))
-    if rec is None:
-        raise ctx.missing()
-    return rec
+    return ctx.lookup(ctx.account.flex_flows, "Sid", "FO")
 
 
 def fetch_flex_flow(ctx):
@@ -376,10 +369,7 @@ def list_proxy_services(ctx):
 
 
 def _proxy_service(ctx, name):
-    rec = ctx.account.proxy_services.get(ctx.path_sid(name, "KS"))
-    if rec is None:
-        raise ctx.missing()
-    return rec
+    return ctx.lookup(ctx.account.proxy_services, name, "KS")
 
 
 def fetch_proxy_service(ctx):
@@ -425,10 +415,8 @@ def add_proxy_number(ctx):
 
 def _proxy_member(ctx):
     service = _proxy_service(ctx, "ServiceSid")
-    pn_sid = ctx.path_sid("Sid", "PN")
-    if pn_sid not in service["phone_numbers"]:
-        raise ctx.missing()
-    return service, pn_sid
+    ctx.lookup(service["phone_numbers"], "Sid", "PN")
+    return service, ctx.path_params["Sid"]
 
 
 def fetch_proxy_number(ctx):
@@ -462,9 +450,7 @@ def list_studio_flows(ctx):
 
 
 def fetch_studio_flow(ctx):
-    rec = ctx.account.studio_flows.get(ctx.path_sid("Sid", "FW"))
-    if rec is None:
-        raise ctx.missing()
+    rec = ctx.lookup(ctx.account.studio_flows, "Sid", "FW")
     return 200, resources.studio_flow(ctx.account, rec, with_definition=True)
 
 
@@ -479,10 +465,7 @@ def list_messaging_services(ctx):
 
 
 def _messaging_service(ctx, name):
-    rec = ctx.account.messaging_services.get(ctx.path_sid(name, "MG"))
-    if rec is None:
-        raise ctx.missing()
-    return rec
+    return ctx.lookup(ctx.account.messaging_services, name, "MG")
 
 
 def fetch_messaging_service(ctx):
@@ -497,10 +480,8 @@ def list_messaging_numbers(ctx):
 
 def _messaging_member(ctx):
     service = _messaging_service(ctx, "ServiceSid")
-    pn_sid = ctx.path_sid("Sid", "PN")
-    if pn_sid not in service["phone_numbers"]:
-        raise ctx.missing()
-    return service, pn_sid
+    ctx.lookup(service["phone_numbers"], "Sid", "PN")
+    return service, ctx.path_params["Sid"]
 
 
 def fetch_messaging_number(ctx):

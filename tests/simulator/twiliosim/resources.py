@@ -20,8 +20,12 @@ HOSTS = {
 }
 
 
-def _pick(rec, fields):
-    return dict((key, rec.get(key)) for key in fields)
+def _resource(acct, rec, fields, date_format, **extra):
+    """``fields`` of the record, its account and dates in ``date_format``, plus ``extra``."""
+    out = dict((key, rec.get(key)) for key in fields)
+    out.update(account_sid=acct.sid, date_created=date_format(rec["date_created"]),
+               date_updated=date_format(rec["date_updated"]), **extra)
+    return out
 
 
 # -- API 2010 ---------------------------------------------------------------
@@ -59,15 +63,8 @@ INCOMING_NUMBER_FIELDS = (
 
 
 def incoming_phone_number(acct, rec):
-    out = _pick(rec, INCOMING_NUMBER_FIELDS)
-    out["capabilities"] = dict(rec["capabilities"])
-    out.update(
-        account_sid=acct.sid,
-        date_created=rfc2822(rec["date_created"]),
-        date_updated=rfc2822(rec["date_updated"]),
-        uri="%s/Accounts/%s/IncomingPhoneNumbers/%s.json" % (API, acct.sid, rec["sid"]),
-    )
-    return out
+    return _resource(acct, rec, INCOMING_NUMBER_FIELDS, rfc2822, capabilities=dict(rec["capabilities"]),
+                     uri="%s/Accounts/%s/IncomingPhoneNumbers/%s.json" % (API, acct.sid, rec["sid"]))
 
 
 AVAILABLE_NUMBER_FIELDS = (
@@ -77,7 +74,7 @@ AVAILABLE_NUMBER_FIELDS = (
 
 
 def available_phone_number(rec):
-    out = _pick(rec, AVAILABLE_NUMBER_FIELDS)
+    out = dict((key, rec.get(key)) for key in AVAILABLE_NUMBER_FIELDS)
     caps = rec["capabilities"]
     out["capabilities"] = {"voice": caps["voice"], "sms": caps["sms"], "mms": caps["mms"]}
     return out
@@ -92,14 +89,8 @@ APPLICATION_FIELDS = (
 
 
 def application(acct, rec):
-    out = _pick(rec, APPLICATION_FIELDS)
-    out.update(
-        account_sid=acct.sid,
-        date_created=rfc2822(rec["date_created"]),
-        date_updated=rfc2822(rec["date_updated"]),
-        uri="%s/Accounts/%s/Applications/%s.json" % (API, acct.sid, rec["sid"]),
-    )
-    return out
+    return _resource(acct, rec, APPLICATION_FIELDS, rfc2822,
+                     uri="%s/Accounts/%s/Applications/%s.json" % (API, acct.sid, rec["sid"]))
 
 
 # -- Flex v1 ----------------------------------------------------------------
@@ -111,15 +102,8 @@ FLEX_FLOW_FIELDS = (
 
 
 def flex_flow(acct, rec):
-    out = _pick(rec, FLEX_FLOW_FIELDS)
-    out.update(
-        account_sid=acct.sid,
-        integration=dict(rec["integration"]),
-        date_created=iso8601(rec["date_created"]),
-        date_updated=iso8601(rec["date_updated"]),
-        url="%s/v1/FlexFlows/%s" % (HOSTS["flex-api"], rec["sid"]),
-    )
-    return out
+    return _resource(acct, rec, FLEX_FLOW_FIELDS, iso8601, integration=dict(rec["integration"]),
+                     url="%s/v1/FlexFlows/%s" % (HOSTS["flex-api"], rec["sid"]))
 
 
 def flex_configuration(acct, rec):
@@ -131,13 +115,8 @@ def flex_configuration(acct, rec):
         "runtime_domain": None,
         "attributes": {},
     }
-    out.update((key, value) for key, value in rec.items() if key not in ("date_created", "date_updated"))
-    out.update(
-        account_sid=acct.sid,
-        date_created=iso8601(rec["date_created"]),
-        date_updated=iso8601(rec["date_updated"]),
-        url="%s/v1/Configuration" % HOSTS["flex-api"],
-    )
+    out.update(_resource(acct, rec, [key for key in rec if key not in ("date_created", "date_updated")], iso8601,
+                         url="%s/v1/Configuration" % HOSTS["flex-api"]))
     return out
 
 
@@ -150,37 +129,26 @@ PROXY_SERVICE_FIELDS = (
 
 
 def proxy_service(acct, rec):
-    out = _pick(rec, PROXY_SERVICE_FIELDS)
     url = "%s/v1/Services/%s" % (HOSTS["proxy"], rec["sid"])
-    out.update(
-        account_sid=acct.sid,
-        date_created=iso8601(rec["date_created"]),
-        date_updated=iso8601(rec["date_updated"]),
-        url=url,
-        links={"sessions": url + "/Sessions", "phone_numbers": url + "/PhoneNumbers"},
-    )
-    return out
+    return _resource(acct, rec, PROXY_SERVICE_FIELDS, iso8601, url=url,
+                     links={"sessions": url + "/Sessions", "phone_numbers": url + "/PhoneNumbers"})
 
 
 def proxy_phone_number(acct, service, pn_sid):
+    """A pool member: dates and is_reserved of the membership, the rest from the IncomingPhoneNumber."""
     number = acct.incoming_phone_numbers[pn_sid]
-    member = service["phone_numbers"][pn_sid]
-    caps = number["capabilities"]
-    return {
-        "sid": pn_sid,
-        "account_sid": acct.sid,
-        "service_sid": service["sid"],
-        "phone_number": number["phone_number"],
-        "friendly_name": number["friendly_name"],
-        "iso_country": number["iso_country"],
+    return _resource(
+        acct, service["phone_numbers"][pn_sid], ("is_reserved",), iso8601,
+        sid=pn_sid,
+        service_sid=service["sid"],
+        phone_number=number["phone_number"],
+        friendly_name=number["friendly_name"],
+        iso_country=number["iso_country"],
         # The spec's schema declares fax/mms/sms/voice (its example shows sms_outbound/voice_inbound).
-        "capabilities": dict(caps),
-        "is_reserved": member["is_reserved"],
-        "in_use": 0,
-        "date_created": iso8601(member["date_created"]),
-        "date_updated": iso8601(member["date_updated"]),
-        "url": "%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["proxy"], service["sid"], pn_sid),
-    }
+        capabilities=dict(number["capabilities"]),
+        in_use=0,
+        url="%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["proxy"], service["sid"], pn_sid),
+    )
 
 
 # -- Studio v2 --------------------------------------------------------------
@@ -191,18 +159,14 @@ STUDIO_FLOW_FIELDS = (
 
 
 def studio_flow(acct, rec, with_definition):
-    out = _pick(rec, STUDIO_FLOW_FIELDS)
     url = "%s/v2/Flows/%s" % (HOSTS["studio"], rec["sid"])
-    out.update(
-        account_sid=acct.sid,
+    return _resource(
+        acct, rec, STUDIO_FLOW_FIELDS, iso8601,
         definition=rec["definition"] if with_definition else None,
-        date_created=iso8601(rec["date_created"]),
-        date_updated=iso8601(rec["date_updated"]),
         webhook_url="https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (acct.sid, rec["sid"]),
         url=url,
         links={"test_users": url + "/TestUsers", "revisions": url + "/Revisions", "executions": url + "/Executions"},
     )
-    return out
 
 
 # -- Messaging v1 -----------------------------------------------------------
@@ -216,31 +180,22 @@ MESSAGING_SERVICE_FIELDS = (
 
 
 def messaging_service(acct, rec):
-    out = _pick(rec, MESSAGING_SERVICE_FIELDS)
     url = "%s/v1/Services/%s" % (HOSTS["messaging"], rec["sid"])
-    out.update(
-        account_sid=acct.sid,
-        date_created=iso8601(rec["date_created"]),
-        date_updated=iso8601(rec["date_updated"]),
-        url=url,
-        links={"phone_numbers": url + "/PhoneNumbers", "short_codes": url + "/ShortCodes",
-               "alpha_senders": url + "/AlphaSenders", "messages": url + "/Messages"},
-    )
-    return out
+    return _resource(acct, rec, MESSAGING_SERVICE_FIELDS, iso8601, url=url,
+                     links={"phone_numbers": url + "/PhoneNumbers", "short_codes": url + "/ShortCodes",
+                            "alpha_senders": url + "/AlphaSenders", "messages": url + "/Messages"})
 
 
 def messaging_phone_number(acct, service, pn_sid):
+    """A pool member: dates of the membership, the rest from the IncomingPhoneNumber."""
     number = acct.incoming_phone_numbers[pn_sid]
-    member = service["phone_numbers"][pn_sid]
     caps = number["capabilities"]
-    return {
-        "sid": pn_sid,
-        "account_sid": acct.sid,
-        "service_sid": service["sid"],
-        "phone_number": number["phone_number"],
-        "country_code": number["iso_country"],
-        "capabilities": [name for name, key in (("Voice", "voice"), ("SMS", "sms"), ("MMS", "mms")) if caps[key]],
-        "date_created": iso8601(member["date_created"]),
-        "date_updated": iso8601(member["date_updated"]),
-        "url": "%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["messaging"], service["sid"], pn_sid),
-    }
+    return _resource(
+        acct, service["phone_numbers"][pn_sid], (), iso8601,
+        sid=pn_sid,
+        service_sid=service["sid"],
+        phone_number=number["phone_number"],
+        country_code=number["iso_country"],
+        capabilities=[name for name, key in (("Voice", "voice"), ("SMS", "sms"), ("MMS", "mms")) if caps[key]],
+        url="%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["messaging"], service["sid"], pn_sid),
+    )

@@ -127,6 +127,13 @@ class Context(object):
             raise not_found(self.path)
         return value
 
+    def lookup(self, collection, name, prefix):
+        """``collection[SID]`` for the SID in path placeholder ``name``; 404 when malformed or absent."""
+        found = collection.get(self.path_sid(name, prefix))
+        if found is None:
+            raise self.missing()
+        return found
+
     def missing(self):
         return not_found(self.path)
 

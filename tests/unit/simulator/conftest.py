@@ -1,25 +1,18 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures for the simulator tests: one simulator per session, reset before each test.
+"""Fixtures for the simulator tests, on top of ``simulator``/``sim`` from tests/conftest.py.
 
-``sim`` points the process environment at the simulator (HTTPS_PROXY,
-REQUESTS_CA_BUNDLE; proxy bypasses and CURL_CA_BUNDLE removed) so the real
-twilio SDK reaches it unmodified; ``client`` is a twilio Client for the
-default seed's account.
+``client`` is a twilio Client for the default seed's account, ``make_client``
+builds others, ``raw`` makes plain requests through the simulator, ``ids``
+names the default seed's SIDs.
 """
 
 import os
-import sys
 import types
 
 import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SIMULATOR_DIR = os.path.join(REPO, "tests", "simulator")
-if SIMULATOR_DIR not in sys.path:
-    sys.path.insert(0, SIMULATOR_DIR)
-
-from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
-
 DEFAULT_SEED = os.path.join(SIMULATOR_DIR, "seeds", "default.yml")
 MULTI_SEED = os.path.join(SIMULATOR_DIR, "seeds", "multi_account.yml")
 SPEC_DIR = os.path.join(REPO, "tests", "data", "twilio-oai")
@@ -29,26 +22,6 @@ ACCOUNT_SID = "ACc5eaed71948a8c235d2cc71d851bb311"
 AUTH_TOKEN = "sim-auth-token-c5eaed71948a8c235d2cc71d"
 API_KEY = "SK0a6e4b4d80d51ff04c1c0357592b750b"
 API_SECRET = "sim-api-secret-0a6e4b4d80d51ff04c1c03"
-
-BYPASS_ENV = ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "CURL_CA_BUNDLE")
-
-
-@pytest.fixture(scope="session")
-def simulator(tmp_path_factory):
-    with Simulator(seed=DEFAULT_SEED, state_dir=str(tmp_path_factory.mktemp("sim"))) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(simulator, monkeypatch):
-    """The session simulator, freshly reset to the default seed (no faults, no latency)."""
-    simulator.reset(DEFAULT_SEED)
-    for name in BYPASS_ENV:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in simulator.client_env().items():
-        monkeypatch.setenv(name, value)
-    yield simulator
-    simulator.reset(DEFAULT_SEED)
 
 
 def _make_client(username=ACCOUNT_SID, password=AUTH_TOKEN, **kwargs):
