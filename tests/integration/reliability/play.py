@@ -7,8 +7,9 @@
 runs ``ansible-playbook ARGS...`` (next to this Python) up to K times, until
 one run succeeds (rc 0). With --kill-after-writes N (a single attempt), it
 watches the simulator's request log ($FLEXOPS_SIM_URL) and kills the whole
-run (its process group, SIGKILL: no handler, no cleanup, like a crashed
-controller) as soon as N write requests have reached the simulator. Prints
+run (ansible-playbook and every process below it, SIGKILL: no handler, no
+cleanup, like a crashed controller) as soon as N write requests have reached
+the simulator; ``killed`` is then the number of processes killed. Prints
 ``{"runs": [...]}``, one entry per run: rc, seconds, killed, writes (seen
 during the run), recap (the PLAY RECAP counters), failures (the results of
 failed tasks, parsed), retry_warnings (count of "Twilio request ... retried"
@@ -43,6 +44,38 @@ def writes_since(base, mark):
         return sum(1 for entry in json.loads(response.read().decode("utf-8"))["entries"] if entry["write"])
 
 
+def descendants(pid):
+    """``pid`` and every process below it (Ansible's workers call setsid, so a process group is not enough)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def kill_tree(pid):
+    """Freeze the whole tree, then SIGKILL it: nothing gets to clean up or answer, like a crashed controller."""
+    tree = descendants(pid)
+    for sig in (signal.SIGSTOP, signal.SIGKILL):
+        for member in tree:
+            try:
+                os.kill(member, sig)
+            except OSError:
+                pass
+    return len(tree)
+
+
 def parse(output):
     recap = RECAP.search(output)
     failures = []
@@ -64,11 +97,10 @@ def run_once(cmd, base, kill_after, output_path):
     started = time.time()
     with open(output_path, "w+b") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        killed = False
+        killed = 0
         while proc.poll() is None:
             if kill_after and writes_since(base, mark) >= kill_after:
-                os.killpg(proc.pid, signal.SIGKILL)
-                killed = True
+                killed = kill_tree(proc.pid)
                 proc.wait()
                 break
             time.sleep(0.02)
