@@ -144,3 +144,15 @@ def test_credential_without_secret_fails_with_the_modules_message(credential_typ
     result = run_probe(monkeypatch, environ, capsys)
     assert result["failed"] is True
     assert "No credentials" in result["msg"]
+
+
+def test_credential_type_ships_in_the_built_collection():
+    import fnmatch
+
+    with open(os.path.join(ROOT, "galaxy.yml")) as handle:
+        ignored = yaml.safe_load(handle).get("build_ignore") or []
+    path = os.path.relpath(CREDENTIAL_TYPE, ROOT)
+    parents = [os.path.dirname(path)]
+    while os.path.dirname(parents[-1]):
+        parents.append(os.path.dirname(parents[-1]))
+    assert not [p for p in ignored for candidate in [path] + parents if fnmatch.fnmatch(candidate, p)]
