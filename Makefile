@@ -114,7 +114,7 @@ collection-copy:
 	  | tar --null --no-recursion -T - -cf - | tar -xf - -C $(COLL)
 	@git -C $(COLL) init -q
 	@if [ -d $(KEEP_DELEGATION) ]; then mkdir -p $(COLL)/tests/output/.tmp && mv $(KEEP_DELEGATION) $(COLL)/tests/output/.tmp/delegation; fi
-	@echo "Copied the collection to $(COLL) ($$(find $(COLL) -type f -not -path '*/.git/*' | wc -l) files)"
+	@echo "Copied the collection to $(COLL) ($$(find $(COLL) -type f -not -path '*/.git/*' -not -path '*/tests/output/*' | wc -l) files)"
 
 # collections/ansible_collections/flexops/twilio -> this checkout, for units and lint
 # (pytest-ansible builds the same tree, entry by entry, when run without
