@@ -26,7 +26,9 @@ description:
     O(take_over=true); the module fails naming the holder's SID and name and changes nothing.
     These holders are looked up only when a change is about to be made (also in check mode), so a
     run that changes nothing stays cheap; such a run does not notice a Messaging Service that
-    holds the number as well.
+    holds the number as well. When a number joins the O(proxy_service) pool without O(take_over)
+    (and not in check mode), they are looked up only if Twilio refuses the number, which it does
+    for a number another Proxy service or a Messaging Service holds.
   - This module never buys or releases numbers; see M(flexops.twilio.phone_number) for that.
   - Options left out keep the live values, for example O(webhook_method) left out keeps the number's SMS method.
 author:
@@ -498,6 +500,9 @@ class PhoneNumberHandler(TwilioModule):
                     return to_dict(pool.create(**kwargs))
             except ApiError as exc:
                 if exc.details.get("code") != ALREADY_IN_SERVICE:
+                    if exc.details.get("status") in (400, 409) and not self.params["take_over"]:
+                        # Refused: name the holders (raises) if there are any, else report Twilio's error.
+                        self.clear_holders(number, service["sid"])
                     raise
                 found = recover()
                 if found is None:
@@ -580,7 +585,8 @@ class PhoneNumberHandler(TwilioModule):
         proxy_after = None
         if p["handler"] == "proxy_service":
             if p["state"] == "present":
-                if entry is None:
+                if entry is None and (self.check_mode or p["take_over"]):
+                    # Otherwise Twilio refuses a number another service holds, and join_pool names the holders.
                     changed |= self.clear_holders(number, service["sid"])
                 step, proxy_after = self.join_pool(number, service, entry)
                 changed |= step

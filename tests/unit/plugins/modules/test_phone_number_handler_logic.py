@@ -186,6 +186,29 @@ def test_other_add_errors_fail(make_module):
     assert "Twilio error 80601" in failure.value.msg
 
 
+def test_free_number_joins_without_conflict_look_ups(make_module):
+    fake = Fake([number(1)], {FLEX_KS: {}, OTHER_KS: {}}, messaging={MG: set()})
+    result = run(make_module, fake, phone_number=e164(1))
+    assert result["changed"] is True
+    assert sorted(fake.calls) == sorted([
+        ("list", "numbers", (("phone_number", e164(1)),)),
+        ("list", "proxy_services", ()),
+        ("fetch", "proxy_pool", FLEX_KS, pn(1)),
+        ("create", "proxy_pool", FLEX_KS, pn(1)),
+    ])
+
+
+def test_refused_add_names_the_holders(make_module):
+    error = TwilioRestException(400, "uri", "Phone Number Not Available", 80601, "POST")
+    fake = Fake([number(1)], {FLEX_KS: {}, OTHER_KS: {}}, messaging={MG: {pn(1)}}, add_error=(error, False))
+    with pytest.raises(ApiError) as conflict:
+        run(make_module, fake, phone_number=e164(1))
+    assert conflict.value.details["conflicts"] == [dict(type="messaging_service", sid=MG, name="Marketing")]
+    assert "nothing was changed" in conflict.value.msg and "take_over" in conflict.value.msg
+    assert [c for c in fake.calls if c[0] in ("create", "delete", "update")] == [("create", "proxy_pool", FLEX_KS, pn(1))]
+    assert fake.pools[FLEX_KS] == {} and fake.messaging[MG] == {pn(1)}
+
+
 def test_conflicts_are_looked_up_in_check_mode_and_nothing_is_written(make_module):
     fake = Fake([number(1)], {FLEX_KS: {}, OTHER_KS: {pn(1): True}}, messaging={MG: {pn(1)}})
     with pytest.raises(ApiError) as conflict:
@@ -231,9 +254,9 @@ def test_list_form_reads_each_collection_once(make_module):
     result = run(make_module, fake, phone_numbers=[e164(i) for i in range(50)], concurrency=4)
     assert [r["changed"] for r in result["results"]] == [i % 2 == 1 for i in range(50)]
     reads = [c for c in fake.calls if c[0] in ("list", "fetch")]
+    # Free numbers join without a conflict look-up (Twilio would refuse a held one).
     assert sorted(reads) == sorted([
         ("list", "numbers", ()), ("list", "proxy_services", ()), ("list", "proxy_pool", FLEX_KS),
-        ("list", "messaging_services", ()),
     ])
     assert len([c for c in fake.calls if c[0] == "create"]) == 25
     # per-number diffs, in input order
