@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
 
 DEFAULT_PROXY_SERVICE = "Flex Proxy Service"
@@ -26,15 +26,25 @@ _CACHE_LOCK = threading.Lock()
 
 
 def cached(m, key, load):
-    """Per-task cache on the module object (thread-safe, loads once)."""
+    """Per-task cache on the module object (thread-safe, loads once).
+
+    A failed load is remembered too: when many items of a list share one
+    look-up, a 401 or an unknown name is reported for each of them without
+    sending the failing request again per item.
+    """
     with _CACHE_LOCK:
         cache = m.__dict__.setdefault("_lookup_cache", {})
         entry = cache.get(key)
         if entry is None:
             entry = cache[key] = {"lock": threading.Lock()}
     with entry["lock"]:
-        if "value" not in entry:
-            entry["value"] = load()
+        if "value" not in entry and "error" not in entry:
+            try:
+                entry["value"] = load()
+            except (ApiError, ValidationError) as exc:
+                entry["error"] = exc
+        if "error" in entry:
+            raise entry["error"]
         return entry["value"]
 
 
