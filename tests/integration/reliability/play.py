@@ -13,10 +13,14 @@ the simulator; ``killed`` is then the number of processes killed. Prints
 ``{"runs": [...]}``, one entry per run: rc, seconds, killed, writes (seen
 during the run), recap (the PLAY RECAP counters), failures (the results of
 failed tasks, parsed), retry_warnings (count of "Twilio request ... retried"
-warnings) and, with --output-dir, the path of the run's full output.
+warnings), output_file (the run's full output) and output_bytes; with
+--forbid-seed/--forbid also secrets_checked and secret_hits (for each
+secret found in the output: its label and line numbers, never its value;
+a secret is also found inside a Basic auth header, base64-encoded).
 """
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -76,6 +80,47 @@ def kill_tree(pid):
     return len(tree)
 
 
+def secret_values(seeds, words):
+    """Every auth token and API key secret of the seed files, and the extra words."""
+    import yaml  # the integration runner's own dependency
+
+    values = {}
+    for path in seeds:
+        with open(path) as handle:
+            for account in yaml.safe_load(handle)["accounts"]:
+                values["auth_token of %s" % account["sid"]] = account["auth_token"]
+                for key in account.get("api_keys") or []:
+                    values["secret of %s" % key["sid"]] = key["secret"]
+    for index, word in enumerate(words):
+        values["--forbid %d" % index] = word
+    return values
+
+
+def forms(value):
+    """The secret as it could leak: itself, and inside a Basic auth header (base64 of 'user:secret', any user)."""
+    found = [value]
+    # base64 of "<any 34-character SID>:" + value, aligned so the secret's own encoding is position-independent:
+    # check the three base64 alignments of ":secret"
+    for pad in range(3):
+        encoded = base64.b64encode(b"x" * pad + b":" + value.encode("utf-8")).decode("ascii")
+        skip = (pad + 1 + 2) // 3 * 4  # characters that depend on the bytes before the secret
+        if len(encoded) - skip > 12:
+            found.append(encoded[skip:-4])
+    return found
+
+
+def scan(output, secrets):
+    """{label: [line numbers]} of every secret (or its Basic-auth form) found in the output; never the value."""
+    hits = {}
+    lines = output.splitlines()
+    for label, value in secrets.items():
+        needles = forms(value)
+        where = [number for number, line in enumerate(lines, 1) if any(n in line for n in needles)]
+        if where:
+            hits[label] = where[:20]
+    return hits
+
+
 def parse(output):
     recap = RECAP.search(output)
     failures = []
@@ -92,7 +137,7 @@ def parse(output):
     }
 
 
-def run_once(cmd, base, kill_after, output_path):
+def run_once(cmd, base, kill_after, output_path, secrets=None):
     mark = log_next(base) if base else None
     started = time.time()
     with open(output_path, "w+b") as out:
@@ -110,6 +155,10 @@ def run_once(cmd, base, kill_after, output_path):
     result = {"rc": proc.returncode, "seconds": round(time.time() - started, 1), "killed": killed,
               "writes": writes_since(base, mark) if base else None, "output_file": output_path}
     result.update(parse(output))
+    result["output_bytes"] = len(output.encode("utf-8"))
+    if secrets is not None:
+        result["secrets_checked"] = len(secrets)
+        result["secret_hits"] = scan(output, secrets)
     return result
 
 
@@ -118,6 +167,9 @@ def main(argv=None):
     parser.add_argument("--attempts", type=int, default=1)
     parser.add_argument("--kill-after-writes", type=int, default=0)
     parser.add_argument("--output-dir", default=None)
+    parser.add_argument("--forbid-seed", action="append", default=[],
+                        help="report where any auth token or API key secret of this seed file appears in the output")
+    parser.add_argument("--forbid", action="append", default=[], help="another value that must not appear in the output")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     playbook_args = args.args[1:] if args.args[:1] == ["--"] else args.args
@@ -130,7 +182,8 @@ def main(argv=None):
     runs = []
     for attempt in range(max(1, args.attempts)):
         path = os.path.join(output_dir, "run-%d-%d.log" % (os.getpid(), attempt + 1))
-        runs.append(run_once(cmd, base, args.kill_after_writes, path))
+        secrets = secret_values(args.forbid_seed, args.forbid) if (args.forbid_seed or args.forbid) else None
+        runs.append(run_once(cmd, base, args.kill_after_writes, path, secrets))
         if runs[-1]["rc"] == 0 or runs[-1]["killed"]:
             break
     print(json.dumps({"runs": runs}))
