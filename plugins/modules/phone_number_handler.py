@@ -626,13 +626,18 @@ class PhoneNumberHandler(TwilioModule):
         if p["handler"] == "twiml_app" and p["twiml_app"]:
             self.app = lookups.application(self, p["twiml_app"])
             self.apps = lookups.applications(self)
+
+        def one_number(m):
+            if p["phone_number_sid"]:
+                return lookups.incoming_number_by_sid(m, p["phone_number_sid"])
+            return lookups.incoming_number(m, phone_number=p["phone_number"])
+
+        load_numbers = lookups.incoming_numbers if p["phone_numbers"] else None
+        # The Proxy services and the number(s) at the same time: one round trip instead of two.
+        number = lookups.concurrently(self, lookups.proxy_services, load_numbers if self.many else one_number)[1]
         self.service = self.own_service()
 
         if not self.many:
-            if p["phone_number_sid"]:
-                number = lookups.incoming_number_by_sid(self, p["phone_number_sid"])
-            else:
-                number = lookups.incoming_number(self, phone_number=p["phone_number"])
             result = self.handle(number)
             self.diffs.extend(result.pop("diff"))
             return result
@@ -651,7 +656,7 @@ class PhoneNumberHandler(TwilioModule):
             return self.handle(number)
 
         try:
-            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"])
+            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"], key="phone_number")
         except ApiError as exc:
             self._collect_diffs(exc.details.get("results") or [])
             raise
