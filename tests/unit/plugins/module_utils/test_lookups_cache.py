@@ -28,7 +28,7 @@ def test_loads_once_across_threads():
         return ["flow"]
 
     results = []
-    threads = [threading.Thread(target=lambda: results.append(cached(m, "k", load))) for _ in range(16)]
+    threads = [threading.Thread(target=lambda: results.append(cached(m, "k", load))) for dummy in range(16)]
     for t in threads:
         t.start()
     for t in threads:
@@ -45,7 +45,7 @@ def test_failure_is_remembered_not_resent():
         calls.append(1)
         raise ApiError("Listing Flex Flows failed: HTTP 401", status=401)
 
-    for _ in range(5):
+    for dummy in range(5):
         with pytest.raises(ApiError) as info:
             cached(m, "flows", load)
         assert info.value.details["status"] == 401
