@@ -693,6 +693,10 @@ class FlexSmsAddress(TwilioModule):
     # -- work ---------------------------------------------------------------
 
     def run(self):
+        named_flow = self.params["state"] == "present" and any(
+            e["studio_flow"] and not is_sid(e["studio_flow"], "studio_flow") for e in self.entries)
+        # A Studio flow given by name is resolved for every entry: list the flows with the Flex Flows, not after them.
+        lookups.concurrently(self, lookups.flex_flows, lookups.studio_flows if named_flow else None)
         if self.entries[0].index is None:
             result = self.one(self.entries[0])
             return dict(changed=result["changed"], address=result["address"])
