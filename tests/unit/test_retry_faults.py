@@ -133,8 +133,9 @@ def test_backoff_is_exponential_with_jitter_and_capped(sim):
     client = build_client(params(retries=10, retry_max_backoff=3.0))
     retry = client.http_client.session.get_adapter("https://flex-api.twilio.com").max_retries
     waits = []
-    for _ in range(5):
+    for attempt in range(5):
         retry = retry.increment("GET", "/v1/FlexFlows", response=_Answer(503))
+        assert len(retry.history) == attempt + 1
         waits.append(retry.get_backoff_time())
     # first retry: jitter only (0-0.5 s); then 0.5 * 2^(n-1) + jitter up to 0.5 s, never above retry_max_backoff
     assert 0 <= waits[0] <= 0.5

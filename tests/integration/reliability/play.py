@@ -163,7 +163,7 @@ def run_once(cmd, base, kill_after, output_path, secrets=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--attempts", type=int, default=1)
     parser.add_argument("--kill-after-writes", type=int, default=0)
     parser.add_argument("--output-dir", default=None)

@@ -54,6 +54,7 @@ class CallbackModule(CallbackBase):
         super(CallbackModule, self).__init__(*args, **kwargs)
         self.report_dir = os.environ.get("FLEXOPS_CHECK_MODE_GUARD_DIR")
         self.base = os.environ.get("FLEXOPS_SIM_URL")
+        self.playbook = None
         self.marks = {}
         self.checked = 0
         self.violations = []
@@ -92,7 +93,7 @@ class CallbackModule(CallbackBase):
             writes = []
         if writes:
             self.violations.append({
-                "playbook": getattr(self, "playbook", None),
+                "playbook": self.playbook,
                 "task": result._task.get_name(),
                 "path": result._task.get_path(),
                 "writes": ["%s %s%s (%s)" % (e["method"], e["host"], e["path"], e["status"]) for e in writes],
@@ -110,6 +111,6 @@ class CallbackModule(CallbackBase):
         os.makedirs(self.report_dir, exist_ok=True)
         path = os.path.join(self.report_dir, "%d.json" % os.getpid())
         with open(path + ".tmp", "w") as handle:
-            json.dump({"playbook": getattr(self, "playbook", None), "checked": self.checked,
+            json.dump({"playbook": self.playbook, "checked": self.checked,
                        "violations": self.violations, "errors": self.errors}, handle, indent=1)
         os.replace(path + ".tmp", path)
