@@ -489,12 +489,13 @@ class TwilioModule(object):
 
     # -- many items ---------------------------------------------------------
 
-    def for_each(self, items, work, concurrency=1, label=str):
+    def for_each(self, items, work, concurrency=1, label=str, key="item"):
         """``work(item)`` for every item, at most ``concurrency`` at a time; results in input order.
 
         One failing item does not stop the others (they share nothing but the
         cached look-ups); afterwards all failures are raised together as one
-        ApiError whose ``results`` keep what the other items did.
+        ApiError whose ``results`` keep what the other items did. A failed
+        item's result is ``{key: label(item), failed: true, msg: ...}``.
         """
         results = [None] * len(items)
         errors = []
@@ -504,7 +505,7 @@ class TwilioModule(object):
                 results[index] = work(items[index])
             except (ApiError, ValidationError) as exc:
                 errors.append((index, exc))
-                results[index] = dict(failed=True, msg=str(getattr(exc, "msg", exc)))
+                results[index] = {key: label(items[index]), "failed": True, "msg": str(getattr(exc, "msg", exc))}
 
         workers = max(1, min(concurrency or 1, len(items)))
         if workers == 1:

@@ -702,7 +702,7 @@ class FlexSmsAddress(TwilioModule):
             return dict(changed=result["changed"], address=result["address"])
         try:
             results = self.for_each(self.entries, self.one, concurrency=self.params["concurrency"],
-                                    label=lambda e: e.phone_number)
+                                    label=lambda e: e.phone_number, key="phone_number")
         finally:
             # Workers finish in any order; show the diffs in the order of the entries.
             order = dict((e.label, i) for i, e in enumerate(self.entries))
@@ -723,6 +723,8 @@ class FlexSmsAddress(TwilioModule):
             return result
 
         before = self._view(flow)
+        if before is None:
+            self.require_owned(entry)
         wanted = wanted_fields(entry, before, self)
 
         def create(fields):
@@ -746,6 +748,19 @@ class FlexSmsAddress(TwilioModule):
         result["changed"] = changed
         result["address"] = describe(written if written is not None else flow)
         return result
+
+    def require_owned(self, entry):
+        """An address is created only for a number of the account (also in check mode, before any write).
+
+        One filtered look-up for a single number; in list form one listing of
+        the account's numbers serves every entry.
+        """
+        if entry.index is None:
+            lookups.incoming_number(self, entry.phone_number)
+        elif not any(n.get("phone_number") == entry.phone_number for n in lookups.incoming_numbers(self)):
+            raise ValidationError(
+                "addresses[%d].phone_number=%s is not a phone number of account %s: buy it first "
+                "(flexops.twilio.phone_number) or check account_sid." % (entry.index, entry.phone_number, self.account_sid))
 
     @staticmethod
     def _view(flow):

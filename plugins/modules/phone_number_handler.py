@@ -656,7 +656,7 @@ class PhoneNumberHandler(TwilioModule):
             return self.handle(number)
 
         try:
-            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"])
+            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"], key="phone_number")
         except ApiError as exc:
             self._collect_diffs(exc.details.get("results") or [])
             raise

@@ -199,6 +199,29 @@ def test_create_error_with_an_answer_does_not_try_to_recover(thing):
     assert recovered == []
 
 
+# -- for_each ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_for_each_keeps_going_and_names_failed_items_under_key(thing, concurrency):
+    m = thing(friendly_name="x")
+
+    def work(item):
+        if item % 2:
+            raise ValidationError("%d is odd" % item)
+        return dict(item=item, changed=item == 2)
+
+    with pytest.raises(ApiError) as err:
+        m.for_each([0, 1, 2, 3], work, concurrency=concurrency, label=lambda i: "n%d" % i, key="number")
+    assert err.value.msg == "2 of 4 items failed: n1: 1 is odd; n3: 3 is odd"
+    assert err.value.details["results"] == [
+        dict(item=0, changed=False), dict(number="n1", failed=True, msg="1 is odd"),
+        dict(item=2, changed=True), dict(number="n3", failed=True, msg="3 is odd")]
+    assert err.value.details["changed"] is True
+    with pytest.raises(ApiError) as err:
+        m.for_each([1], work)
+    assert err.value.details["results"] == [dict(item="1", failed=True, msg="1 is odd")]  # default key and label
+
+
 # -- execute: the module result --------------------------------------------------------
 
 def test_execute_check_mode_result_with_diff(thing, run_module):

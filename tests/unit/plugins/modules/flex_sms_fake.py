@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import copy
 import itertools
+import re
 import types
 
 from ansible.module_utils.testing import patch_module_args
@@ -28,6 +29,9 @@ WS = "WS" + "1" * 32
 WW = "WW" + "1" * 32
 FW_MESSAGING = "FW" + "1" * 32
 FW_OTHER = "FW" + "2" * 32
+
+# The account's incoming numbers unless a test passes its own: every number the tests address.
+OWNED_NUMBERS = ("+15551230001", "+15551230002", "+15559990000") + tuple("+1555200%04d" % i for i in range(50))
 
 _sid_counter = itertools.count(1)
 
@@ -123,6 +127,31 @@ class FakeStudioFlows(object):
         return [_obj(f) for f in self.fake.studio_flows]
 
 
+class FakeIncomingNumbers(object):
+    """``client.api.v2010.accounts(sid).incoming_phone_numbers``: list, optionally filtered by PhoneNumber.
+
+    Like Twilio, the PhoneNumber filter is a partial match on the digits
+    (``*`` is any one digit), so callers must compare exactly afterwards.
+    """
+
+    def __init__(self, fake, account_sid):
+        self.fake = fake
+        self.account_sid = account_sid
+
+    def stream(self, page_size=None, phone_number=None, **filters):
+        self.fake.record("list incoming_numbers", account_sid=self.account_sid, page_size=page_size, phone_number=phone_number)
+        items = self.fake.incoming_numbers
+        if phone_number is not None:
+            pattern = re.compile("".join("[0-9]" if c == "*" else c for c in phone_number if c.isdigit() or c == "*"))
+            items = [n for n in items if pattern.search(re.sub(r"[^0-9]", "", n["phone_number"]))]
+        return [_obj(n) for n in items]
+
+
+def incoming_number(number, sid_=None):
+    return dict(sid=sid_ or sid("PN"), account_sid=ACCOUNT, phone_number=number, friendly_name=number,
+                capabilities={"sms": True, "mms": False, "voice": True})
+
+
 class FakeClient(object):
     """Enough of twilio.rest.Client for the SMS address modules."""
 
@@ -132,9 +161,10 @@ class FakeClient(object):
         integration_timeout="timeout", integration_retry_count="retry_count",
     )
 
-    def __init__(self, flows=(), studio_flows=None, configuration="default"):
+    def __init__(self, flows=(), studio_flows=None, configuration="default", numbers=OWNED_NUMBERS):
         self.calls = []
         self.flows = [copy.deepcopy(f) for f in flows]
+        self.incoming_numbers = [incoming_number(n) for n in numbers]
         self.studio_flows = studio_flows if studio_flows is not None else [
             dict(sid=FW_MESSAGING, friendly_name="Messaging Flow"),
             dict(sid=FW_OTHER, friendly_name="Support Intake"),
@@ -147,6 +177,8 @@ class FakeClient(object):
         self.flex_api = types.SimpleNamespace(v1=types.SimpleNamespace(
             flex_flow=FakeFlexFlows(self), configuration=lambda: FakeConfiguration(self)))
         self.studio = types.SimpleNamespace(v2=types.SimpleNamespace(flows=FakeStudioFlows(self)))
+        self.api = types.SimpleNamespace(v2010=types.SimpleNamespace(accounts=lambda account_sid: types.SimpleNamespace(
+            incoming_phone_numbers=FakeIncomingNumbers(self, account_sid))))
 
     def record(self, what, **kwargs):
         self.calls.append((what, kwargs))

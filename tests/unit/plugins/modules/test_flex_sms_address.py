@@ -19,6 +19,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
 from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
 from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address as mod
 from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake import (
+    ACCOUNT,
     CHAT,
     CHAT2,
     FW_MESSAGING,
@@ -252,8 +253,11 @@ def test_create_from_scratch_sends_one_create_with_every_required_field():
     client = FakeClient()
     module, result = run(Module, dict(phone_number=NUMBER), client)
     assert result["changed"] is True
-    assert client.names() == ["list flex_flows", "list studio_flows", "fetch configuration", "create flex_flow"]
+    # The ownership look-up (one filtered request) is the only request a create adds.
+    assert client.names() == ["list flex_flows", "list incoming_numbers", "list studio_flows", "fetch configuration",
+                              "create flex_flow"]
     assert client.calls[0][1]["page_size"] == 1000
+    assert client.calls[1][1]["phone_number"] == NUMBER
     assert client.calls[-1][1] == dict(
         friendly_name="SMS %s" % NUMBER, chat_service_sid=CHAT, channel_type="sms", contact_identity=NUMBER,
         enabled=True, integration_type="studio", integration_flow_sid=FW_MESSAGING)
@@ -265,6 +269,41 @@ def test_rerun_unchanged_sends_only_the_listing():
     module, result = run(Module, dict(phone_number=NUMBER, studio_flow=FW_MESSAGING, retry_count=3), client)
     assert result["changed"] is False
     assert client.names() == ["list flex_flows"]
+
+
+# -- only numbers of the account get an address ----------------------------------
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_single_form_refuses_a_number_the_account_does_not_own_before_any_write(check_mode):
+    client = FakeClient(numbers=["+15551230002"])
+    with pytest.raises(ValidationError) as err:
+        run(Module, dict(phone_number=NUMBER), client, check_mode=check_mode, diff=True)
+    assert str(err.value) == (
+        "phone_number=%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
+        "or check account_sid." % (NUMBER, ACCOUNT))
+    # Refused right after one filtered look-up: no write, and not even the defaults were looked up.
+    assert client.names() == ["list flex_flows", "list incoming_numbers"]
+    assert client.calls[1][1]["phone_number"] == NUMBER
+    assert client.writes == [] and client.flows == []
+
+
+def test_single_form_compares_the_owned_number_exactly():
+    # Twilio's PhoneNumber filter is a partial match: +15551230001 is found when looking for +1555123000.
+    client = FakeClient(numbers=[NUMBER])
+    with pytest.raises(ValidationError, match=r"phone_number=\+1555123000 is not a phone number of account"):
+        run(Module, dict(phone_number="+1555123000"), client)
+    assert client.writes == []
+
+
+def test_existing_address_is_managed_without_the_ownership_look_up():
+    # The look-up guards creates only: an existing flow is updated or deleted as before, with no extra request.
+    live = flow(NUMBER, friendly_name="Old")
+    client = FakeClient(flows=[live], numbers=[])
+    module, result = run(Module, dict(phone_number=NUMBER, friendly_name="New"), client)
+    assert result["changed"] is True and client.names() == ["list flex_flows", "update flex_flow"]
+    client.calls = []
+    module, result = run(Module, dict(phone_number=NUMBER, state="absent"), client)
+    assert result["changed"] is True and client.names() == ["list flex_flows", "delete flex_flow"]
 
 
 def test_studio_flow_by_name_lists_studio_flows_once():
@@ -414,6 +453,7 @@ def test_list_form_creates_each_number_with_shared_lookups_once():
     names = client.names()
     assert names.count("list flex_flows") == 1 and names.count("list studio_flows") == 1
     assert names.count("fetch configuration") == 1 and names.count("create flex_flow") == 3
+    assert names.count("list incoming_numbers") == 1  # one listing of the account's numbers for every create
     assert [r["changed"] for r in result["addresses"]] == [True, True, True, True]
     assert [r["phone_number"] for r in result["addresses"]] == numbers(3) + ["+15559990000"]
     assert result["addresses"][0]["address"]["friendly_name"] == "Shared"  # renamed, module-level default
@@ -440,6 +480,42 @@ def test_list_form_one_failure_does_not_stop_the_others():
         run(Module, dict(addresses=[dict(phone_number=n) for n in numbers(3)]), client)
     assert "1 of 3 items failed" in err.value.msg and dup in err.value.msg
     assert client.names().count("create flex_flow") == 2
+
+
+@pytest.mark.parametrize("concurrency", [1, 8])
+def test_list_form_checks_ownership_with_one_listing_for_all_entries(concurrency):
+    wanted = numbers(20)
+    client = FakeClient(flows=[flow(wanted[0])])
+    module, result = run(Module, dict(addresses=[dict(phone_number=n) for n in wanted], concurrency=concurrency), client)
+    assert [r["changed"] for r in result["addresses"]] == [False] + [True] * 19
+    lookups_sent = [c[1] for c in client.calls if c[0] == "list incoming_numbers"]
+    assert lookups_sent == [dict(account_sid=ACCOUNT, page_size=1000, phone_number=None)]
+    assert client.names().count("create flex_flow") == 19
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_list_form_unowned_entry_fails_naming_it_and_the_others_go_on(check_mode):
+    owned_new, unowned, owned_live = numbers(3)
+    client = FakeClient(flows=[flow(owned_live, friendly_name="Old")], numbers=[owned_new, owned_live])
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(addresses=[dict(phone_number=n) for n in (owned_new, unowned, owned_live)],
+                         friendly_name="Shared"), client, check_mode=check_mode)
+    message = "addresses[1].phone_number=%s is not a phone number of account %s: buy it first " \
+        "(flexops.twilio.phone_number) or check account_sid." % (unowned, ACCOUNT)
+    assert err.value.msg == "1 of 3 items failed: %s: %s" % (unowned, message)
+    results = err.value.details["results"]
+    assert results[1] == dict(phone_number=unowned, failed=True, msg=message)
+    assert [r["phone_number"] for r in results] == [owned_new, unowned, owned_live]
+    assert [r.get("changed") for r in results] == [True, None, True]
+    assert err.value.details["changed"] is True
+    assert client.names().count("list incoming_numbers") == 1
+    written = sorted((c[0], c[1].get("contact_identity") or c[1].get("sid")) for c in client.writes)
+    if check_mode:
+        assert written == []
+    else:
+        live_sid = [f["sid"] for f in client.flows if f["contact_identity"] == owned_live][0]
+        assert written == [("create flex_flow", owned_new), ("update flex_flow", live_sid)]
+        assert unowned not in [f["contact_identity"] for f in client.flows]
 
 
 def test_concurrency_range():
