@@ -22,6 +22,13 @@ description:
   - The flow of a number is found by listing every Flex Flow of the account
     (the API filters only by name) and matching channel C(sms) and the contact
     identity. The listing is done once per task, also for a list of numbers.
+  - An SMS address is created only for a phone number of the account. Before
+    a create (also in check mode) the module looks the number up among the
+    account's incoming phone numbers; a number the account does not own fails
+    with an error naming the option, and nothing is written. A single number
+    is looked up with one filtered request; with O(addresses) the account's
+    numbers are listed once for all entries. An existing address is updated
+    or deleted without this look-up.
   - Only the settings the task sets are managed; an option left out keeps the
     live value of an existing flow. Defaults (the name, the C(Messaging Flow)
     Studio flow, the chat service and TaskRouter workspace and workflow of the
