@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import sys
 import time
 
 import pytest
@@ -26,35 +25,14 @@ from twilio.base.exceptions import TwilioRestException
 from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiStats, TwilioModule, build_client, describe_error
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIMULATOR_DIR = os.path.join(REPO, "tests", "simulator")
-if SIMULATOR_DIR not in sys.path:
-    sys.path.insert(0, SIMULATOR_DIR)
-
-from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
-
-SEED = os.path.join(SIMULATOR_DIR, "seeds", "default.yml")
+SEED = os.path.join(REPO, "tests", "simulator", "seeds", "default.yml")
 ACCOUNT_SID = "ACc5eaed71948a8c235d2cc71d851bb311"
 AUTH_TOKEN = "sim-auth-token-c5eaed71948a8c235d2cc71d"
 CHAT_SERVICE = "IS679ff2a91e5c5b744e7a1e8244e3115d"
 WEB_FLOW = "FO1e9276bfa0d52da680310b4c93c7563d"
-BYPASS_ENV = ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "CURL_CA_BUNDLE")
 
-
-@pytest.fixture(scope="module")
-def simulator(tmp_path_factory):
-    with Simulator(seed=SEED, state_dir=str(tmp_path_factory.mktemp("sim"))) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(simulator, monkeypatch):
-    simulator.reset(SEED)
-    for name in BYPASS_ENV:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in simulator.client_env().items():
-        monkeypatch.setenv(name, value)
-    yield simulator
-    simulator.reset(SEED)
+# The simulator and sim fixtures (a running simulator on the default seed,
+# client environment pointed at it) come from tests/conftest.py.
 
 
 def params(**overrides):
