@@ -6,14 +6,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
 import pytest
-
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.flexops.twilio.plugins.modules import phone_number_handler as mod
 from ansible_collections.flexops.twilio.plugins.modules.phone_number_handler import normalise_handler, sms_fields
+from ansible_collections.flexops.twilio.tests.unit.plugins.modules.module_runner import run_main
 
 AC = "AC" + "a" * 32
 KS = "KS" + "1" * 32
@@ -23,13 +20,7 @@ PN = "PN" + "4" * 32
 
 
 def run_module(capsys, **args):
-    """Run the module in-process; returns (exit code, result). No client exists, so a request would fail loudly."""
-    args.setdefault("account_sid", AC)
-    args.setdefault("auth_token", "token")
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exit_info:
-            mod.main()
-    return exit_info.value.code, json.loads(capsys.readouterr().out)
+    return run_main(mod, capsys, **args)
 
 
 # -- normalisation -------------------------------------------------------------

@@ -6,25 +6,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.flexops.twilio.plugins.modules import studio_flow_info as mod
+from ansible_collections.flexops.twilio.tests.unit.plugins.modules.module_runner import run_main
 
 AC = "AC" + "a" * 32
 FW = "FW" + "1" * 32
 
 
 def run_module(capsys, **args):
-    args.setdefault("account_sid", AC)
-    args.setdefault("auth_token", "token")
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exit_info:
-            mod.main()
-    return exit_info.value.code, json.loads(capsys.readouterr().out)
+    return run_main(mod, capsys, **args)
 
 
 FLOW = dict(
