@@ -178,11 +178,6 @@ def flex_flows(m):
     return cached(m, "flex_flows", lambda: m.list_all("Listing Flex Flows", m.client.flex_api.v1.flex_flow))
 
 
-def sms_flex_flows(m, phone_number):
-    """The Flex Flows with channel ``sms`` whose contact identity is ``phone_number``."""
-    return [f for f in flex_flows(m) if f.get("channel_type") == "sms" and f.get("contact_identity") == phone_number]
-
-
 def incoming_number_by_sid(m, sid, option="phone_number_sid"):
     """One number of the account fetched by PN SID (one request; no listing)."""
     def load():
