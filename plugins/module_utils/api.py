@@ -363,6 +363,7 @@ class TwilioModule(object):
         self.warnings = []
         self._client = None
         self._client_lock = threading.Lock()
+        self._item = threading.local()  # per-item state of for_each's workers
 
     # -- connection ---------------------------------------------------------
 
@@ -478,11 +479,13 @@ class TwilioModule(object):
         return dict((k, v) for k, v in wanted.items() if v is not None and before.get(k) != v)
 
     def add_diff(self, label, before, after):
-        self.diffs.append(dict(
+        entry = dict(
             before_header=label, after_header=label,
             before=dict(before) if before is not None else {},
             after=dict(after) if after is not None else {},
-        ))
+        )
+        item_diffs = getattr(self._item, "diffs", None)
+        (self.diffs if item_diffs is None else item_diffs).append(entry)
 
     def warn(self, msg):
         self.warnings.append(msg)
@@ -498,14 +501,20 @@ class TwilioModule(object):
         item's result is ``{key: label(item), failed: true, msg: ...}``.
         """
         results = [None] * len(items)
+        diffs = [()] * len(items)
         errors = []
 
         def one(index):
+            # Diffs are kept per item and shown in the order of the items, not in the order workers finish.
+            self._item.diffs = []
             try:
                 results[index] = work(items[index])
             except (ApiError, ValidationError) as exc:
                 errors.append((index, exc))
                 results[index] = {key: label(items[index]), "failed": True, "msg": str(getattr(exc, "msg", exc))}
+            finally:
+                diffs[index] = self._item.diffs
+                self._item.diffs = None
 
         workers = max(1, min(concurrency or 1, len(items)))
         if workers == 1:
@@ -514,6 +523,8 @@ class TwilioModule(object):
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(one, range(len(items))))
+        for item_diffs in diffs:
+            self.diffs.extend(item_diffs)
         if errors:
             errors.sort(key=lambda e: e[0])
             raise ApiError(

@@ -136,6 +136,19 @@ def studio_flow(m, value, option="studio_flow", definition=False):
     return flow
 
 
+def studio_flow_by_sid(m, sid, option="studio_flow"):
+    """One Studio flow with its definition, fetched by FW SID (one request, cached; no listing)."""
+    def load():
+        try:
+            with m.api("Reading Studio flow %s" % sid):
+                return to_dict(m.client.studio.v2.flows(sid).fetch())
+        except Exception as exc:
+            if getattr(exc, "details", {}).get("status") == 404:
+                raise ValidationError("%s=%s: no Studio flow with that SID in account %s." % (option, sid, m.account_sid))
+            raise
+    return cached(m, "studio_flow:" + sid, load)
+
+
 def proxy_services(m):
     return cached(m, "proxy_services", lambda: m.list_all("Listing Proxy services", m.client.proxy.v1.services))
 
@@ -154,6 +167,12 @@ def incoming_numbers(m, phone_number=None):
     items = m.list_all("Looking up phone number %s" % phone_number, numbers, phone_number=phone_number)
     # The PhoneNumber filter is a partial match: compare exactly.
     return [n for n in items if n.get("phone_number") == phone_number]
+
+
+def incoming_numbers_by_e164(m):
+    """The account's numbers (one listing, cached) by E.164."""
+    return cached(m, "incoming_numbers_by_e164",
+                  lambda: dict((n.get("phone_number"), n) for n in incoming_numbers(m)))
 
 
 def incoming_number(m, phone_number=None, sid=None, option="phone_number"):

@@ -125,6 +125,57 @@ options:
       - With O(addresses), how many numbers are worked on at the same time (1 to 50).
     type: int
     default: 8
+  proxy_service:
+    description:
+      - Also route each number's incoming SMS to this Proxy service, by SID
+        (C(KS...)) or unique name, usually V(Flex Proxy Service). The number
+        joins the service's phone-number pool. This is what the Flex Console
+        does when it creates an SMS address, and the step that is easy to
+        forget with the API. Not set, the numbers' routing is not touched.
+      - A number joins the pool only after its SMS address exists (or is
+        unchanged); with O(state=absent) it leaves the pool before its SMS
+        address is deleted. The number itself is never released.
+      - Every number must be a number of the account. One that another Proxy
+        service or a Messaging Service holds fails the task unless O(take_over=true).
+      - These checks run for every entry before the first write (see O(check_send_to_flex)).
+      - M(flexops.twilio.phone_number_handler) does the same for numbers
+        without an SMS address, and routes numbers to other handlers.
+    type: str
+  is_reserved:
+    description:
+      - Whether the numbers are reserved in the O(proxy_service) pool (not handed out by Proxy's pool logic).
+      - Only with O(proxy_service) and O(state=present). Left out, a number already in the pool keeps its
+        value and a new member gets Twilio's default.
+    type: bool
+  take_over:
+    description:
+      - With O(proxy_service), move a number that another Proxy service or a
+        Messaging Service holds. B(That service stops receiving the number's
+        messages). The number is taken out of it after its SMS address
+        exists, right before it joins O(proxy_service).
+      - Only with O(proxy_service) and O(state=present).
+    type: bool
+    default: false
+  check_send_to_flex:
+    description:
+      - Whether to check that the SMS addresses' Studio flows can hand a message to Flex.
+      - For every address of integration type V(studio) after the task, the
+        module reads the Studio flow it will use (the one the task sets, or
+        the live one) and follows the Trigger's C(incomingMessage) transition
+        to a C(Send to Flex) widget. One request per Studio flow used (its
+        definition); the result of each such entry shows the flow in
+        RV(studio_flow) (RV(addresses[].studio_flow) in list form).
+      - V(fail) refuses flows from which no path reaches C(Send to Flex). The
+        task fails naming the flows, the numbers and the problem, with nothing written.
+      - V(warn) writes anyway and warns about such flows.
+      - V(skip) reads no Studio flow definition.
+      - With V(fail) or V(warn), or with O(proxy_service), every entry is
+        checked before the first write, and any problem fails the task with
+        nothing written (without them, in list form, a failing entry does not stop the others).
+      - Only with O(state=present) (V(skip) with V(absent)).
+    type: str
+    choices: [fail, warn, skip]
+    default: skip
   state:
     description:
       - V(present) creates or updates the SMS address; V(absent) deletes it.
@@ -283,6 +334,14 @@ EXAMPLES = r"""
         webhook_url: https://example.com/flex/sms
   register: sms
 
+- name: Set up numbers the way the Flex Console does (SMS address, then the Flex Proxy Service)
+  flexops.twilio.flex_sms_address:
+    addresses:
+      - phone_number: "+15551230001"
+      - phone_number: "+15551230002"
+    proxy_service: Flex Proxy Service
+    check_send_to_flex: fail
+
 - name: Show what would change, without changing anything
   flexops.twilio.flex_sms_address:
     phone_number: "+15551234567"
@@ -344,6 +403,67 @@ addresses:
       description: The SMS address, as in RV(address).
       type: dict
       returned: always
+    address_changed:
+      description: With O(proxy_service), whether this number's SMS address itself changed.
+      type: bool
+      returned: with proxy_service
+    proxy_service:
+      description: With O(proxy_service), the number's membership of its pool, as in RV(proxy_service).
+      type: dict
+      returned: with proxy_service
+    studio_flow:
+      description: With O(check_send_to_flex), the Studio flow of a studio address, as in RV(studio_flow).
+      type: dict
+      returned: with check_send_to_flex fail or warn, for a studio address
+address_changed:
+  description:
+    - With O(proxy_service), whether the SMS address itself changed (RV(changed) also counts the
+      number's pool membership). Only without O(addresses).
+  returned: success, with proxy_service and without addresses
+  type: bool
+proxy_service:
+  description:
+    - With O(proxy_service), the number's membership of that Proxy service's pool after the task
+      (in check mode, what it would be). Only without O(addresses); see RV(addresses[].proxy_service).
+  returned: success, with proxy_service and without addresses
+  type: dict
+  contains:
+    sid:
+      description: The Proxy service's SID.
+      type: str
+      sample: KS0123456789abcdef0123456789abcdef
+    name:
+      description: Its unique name.
+      type: str
+      sample: Flex Proxy Service
+    member:
+      description: Whether the number is in the pool (true with O(state=present), false with V(absent)).
+      type: bool
+    is_reserved:
+      description: Whether the number is reserved in the pool (null with O(state=absent)).
+      type: bool
+    changed:
+      description: Whether the membership changed (or would, in check mode), including a take-over.
+      type: bool
+studio_flow:
+  description:
+    - With O(check_send_to_flex) and integration type V(studio), the Studio flow the address uses
+      and whether a message reaches C(Send to Flex) in it. Only without O(addresses).
+  returned: success, with check_send_to_flex fail or warn, for a studio address
+  type: dict
+  contains:
+    sid:
+      description: The flow's SID.
+      type: str
+    friendly_name:
+      description: The flow's name.
+      type: str
+    send_to_flex:
+      description:
+        - C(reachable) (bool), C(widget) (the nearest reachable Send to Flex widget), C(path) (widget
+          names from the Trigger) and C(problem) (why none is reachable), as in M(flexops.twilio.studio_flow_info).
+      type: dict
+      sample: {reachable: true, widget: SendMessageToAgent, path: [Trigger, SendMessageToAgent], problem: null}
 api_stats:
   description: How many requests the module sent to Twilio.
   returned: always
@@ -359,7 +479,7 @@ diff:
   type: raw
 """
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import lookups, proxy_pool
 from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, TwilioModule, to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils.flex_flow import (
     CLEARED,
@@ -377,6 +497,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils.flex_flow import (
     to_api,
     types_for,
 )
+from ansible_collections.flexops.twilio.plugins.module_utils.studio import send_to_flex_reachability
 from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
     ValidationError,
     check_e164,
@@ -416,6 +537,10 @@ ENTRY_OPTIONS = dict(
     long_lived=dict(type="bool"),
 )
 SETTINGS = tuple(ENTRY_OPTIONS)
+UNREACHABLE_FIX = (
+    "Messages to these SMS addresses would never reach a Flex agent. In Studio, connect the Trigger's Incoming "
+    "Message transition to a path that ends in a Send to Flex widget and publish the flow, or use another flow "
+    "(studio_flow), or set check_send_to_flex to warn to set the addresses up anyway")
 
 
 class Entry(object):
@@ -427,6 +552,9 @@ class Entry(object):
         self.sid = sid
         self.index = index
         self.own = frozenset(own)
+        self.plan = None  # what preflight() read for this entry
+        self.studio_flow = None  # the Studio flow report, with check_send_to_flex
+        self.routed = None  # the proxy_service membership after the task, with proxy_service
 
     def __getitem__(self, key):
         return self.values.get(key)
@@ -618,6 +746,10 @@ class FlexSmsAddress(TwilioModule):
         addresses=dict(type="list", elements="dict", options=dict(
             ENTRY_OPTIONS, phone_number=dict(type="str", required=True))),
         concurrency=dict(type="int", default=8),
+        proxy_service=dict(type="str"),
+        is_reserved=dict(type="bool"),
+        take_over=dict(type="bool", default=False),
+        check_send_to_flex=dict(type="str", default="skip", choices=["fail", "warn", "skip"]),
         **ENTRY_OPTIONS
     )
     mutually_exclusive = [["addresses", "phone_number"], ["addresses", "sid"]]
@@ -643,6 +775,18 @@ class FlexSmsAddress(TwilioModule):
                         if option not in own and own_type not in types_for(option):
                             values[option] = None
                 self.entries.append(Entry(values, phone_number=item["phone_number"], index=index, own=own))
+        check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
+        for option in ("is_reserved", "take_over"):
+            if p[option] is not None and p[option] is not False and p["proxy_service"] is None:
+                raise ValidationError("%s is only used with proxy_service: set proxy_service (for example "
+                                      "'Flex Proxy Service') or remove %s." % (option, option))
+        if p["state"] == "absent":
+            for option in ("is_reserved", "take_over"):
+                if p[option]:
+                    raise ValidationError("%s is only used with state=present: remove %s or set state=present." % (option, option))
+            if p["check_send_to_flex"] != "skip":
+                raise ValidationError("check_send_to_flex=%s is only used with state=present: remove it or set state=present."
+                                      % p["check_send_to_flex"])
         if not 1 <= p["concurrency"] <= MAX_CONCURRENCY:
             raise ValidationError("concurrency=%d is out of range: it must be from 1 to %d." % (p["concurrency"], MAX_CONCURRENCY))
         seen = {}
@@ -700,39 +844,151 @@ class FlexSmsAddress(TwilioModule):
     # -- work ---------------------------------------------------------------
 
     def run(self):
-        named_flow = self.params["state"] == "present" and any(
-            e["studio_flow"] and not is_sid(e["studio_flow"], "studio_flow") for e in self.entries)
-        # A Studio flow given by name is resolved for every entry: list the flows with the Flex Flows, not after them.
-        lookups.concurrently(self, lookups.flex_flows, lookups.studio_flows if named_flow else None)
-        if self.entries[0].index is None:
+        p = self.params
+        present = p["state"] == "present"
+        self.many = self.entries[0].index is not None
+        self.routing = p["proxy_service"] is not None
+        self.service = None
+        named_flow = present and any(e["studio_flow"] and not is_sid(e["studio_flow"], "studio_flow") for e in self.entries)
+        # Independent look-ups at the same time: one round trip instead of several.
+        lookups.concurrently(
+            self, lookups.flex_flows,
+            lookups.studio_flows if named_flow else None,
+            lookups.proxy_services if self.routing else None,
+            lookups.incoming_numbers if self.routing and self.many else None,
+        )
+        if self.routing:
+            self.service = lookups.proxy_service(self, p["proxy_service"])
+        if self.routing or p["check_send_to_flex"] != "skip":
+            self.preflight()
+        if not self.many:
             result = self.one(self.entries[0])
-            return dict(changed=result["changed"], address=result["address"])
-        try:
-            results = self.for_each(self.entries, self.one, concurrency=self.params["concurrency"],
-                                    label=lambda e: e.phone_number, key="phone_number")
-        finally:
-            # Workers finish in any order; show the diffs in the order of the entries.
-            order = dict((e.label, i) for i, e in enumerate(self.entries))
-            self.diffs.sort(key=lambda d: order.get(d.get("before_header"), len(order)))
+            return dict((k, v) for k, v in result.items() if k != "phone_number")
+        results = self.for_each(self.entries, self.one, concurrency=p["concurrency"],
+                                label=lambda e: e.phone_number, key="phone_number")
         return dict(changed=any(r["changed"] for r in results), addresses=results)
 
-    def one(self, entry):
+    # -- plan: what an entry needs, read before its writes --------------------
+
+    def plan(self, entry):
+        """The live flow, the wanted fields and (with proxy_service) the number and its pool entry of one entry.
+
+        Only reads (cached look-ups); raises ValidationError for what the entry cannot do.
+        """
         flows = lookups.flex_flows(self)
         flow = select_flow(flows, entry, self.params["state"], self.account_sid)
         if flow is not None and entry.phone_number is None:
             entry.phone_number = managed_view(flow)["phone_number"]
+        before = self._view(flow)
+        plan = dict(flows=flows, flow=flow, before=before, wanted=None, number=None, pool_entry=None)
+        present = self.params["state"] == "present"
+        if self.routing:
+            plan["number"] = self.owned_number(entry, required=present)
+            if plan["number"] is not None:
+                plan["pool_entry"] = proxy_pool.pool_entry(self, self.service, plan["number"]["sid"], listed=self.many)
+        elif present and before is None:
+            self.owned_number(entry, required=True)
+        if present:
+            plan["wanted"] = wanted_fields(entry, before, self)
+        return plan
+
+    def owned_number(self, entry, required):
+        """The account's number of the entry; ValidationError when it is not the account's (and ``required``).
+
+        One filtered look-up for a single number; in list form one listing of
+        the account's numbers serves every entry.
+        """
+        if entry.index is None:
+            try:
+                return lookups.incoming_number(self, entry.phone_number)
+            except ValidationError:
+                if required:
+                    raise
+                return None
+        found = lookups.incoming_numbers_by_e164(self).get(entry.phone_number)
+        if found is None and required:
+            raise ValidationError(
+                "addresses[%d].phone_number=%s is not a phone number of account %s: buy it first "
+                "(flexops.twilio.phone_number) or check account_sid." % (entry.index, entry.phone_number, self.account_sid))
+        return found
+
+    def preflight(self):
+        """With proxy_service or check_send_to_flex: check every entry before the first write.
+
+        A number that is not the account's, one that another Proxy service or
+        a Messaging Service holds (without take_over), a Studio flow from which
+        no message reaches Send to Flex, and any other problem of an entry fail
+        the task here, all named in one error, with nothing written.
+        """
+        p = self.params
+        problems, conflicts = [], []
+        for entry in self.entries:
+            try:
+                entry.plan = self.plan(entry)
+            except ValidationError as exc:
+                problems.append(str(exc))
+        planned = [e for e in self.entries if e.plan is not None]
+        if p["state"] == "present" and p["check_send_to_flex"] != "skip":
+            for problem in self.unreachable_flows(planned):
+                if p["check_send_to_flex"] == "fail":
+                    problems.append(problem + ". " + UNREACHABLE_FIX)
+                else:
+                    self.warn("%s. Messages to these SMS addresses never reach a Flex agent." % problem)
+        if self.routing and p["state"] == "present" and not p["take_over"]:
+            for entry in planned:
+                number = entry.plan["number"]
+                if number is None or entry.plan["pool_entry"] is not None:
+                    continue
+                found = proxy_pool.holders(self, number["sid"], self.service["sid"])
+                if found:
+                    conflicts.extend(dict(h, phone_number=number["phone_number"]) for h in found)
+                    problems.append(
+                        "%s (%s) is held by %s: set take_over to true to move it (that service then stops "
+                        "receiving its messages), or leave the number out" % (
+                            number["phone_number"], number["sid"], proxy_pool.describe_holders(found)))
+        if problems:
+            details = dict(conflicts=conflicts) if conflicts else {}
+            raise ApiError("Nothing was changed: %s." % "; ".join(problem.rstrip(".") for problem in problems), **details)
+
+    def unreachable_flows(self, entries):
+        """Problems of the Studio flows the entries will use after the task; records each entry's flow."""
+        users = {}
+        for entry in entries:
+            after = dict(entry.plan["before"] or {})
+            after.update(entry.plan["wanted"] or {})
+            if after.get("integration_type") == "studio" and after.get("studio_flow"):
+                users.setdefault(after["studio_flow"], []).append(entry)
+        flows = dict(zip(users, self.for_each(list(users), self.studio_flow_report, concurrency=self.params["concurrency"])))
+        problems = []
+        for sid, flow in flows.items():
+            for entry in users[sid]:
+                entry.studio_flow = flow
+            if flow["send_to_flex"]["reachable"]:
+                continue
+            problems.append("Studio flow %r (%s), used by %s: %s" % (
+                flow["friendly_name"], sid, ", ".join(e.phone_number for e in users[sid]), flow["send_to_flex"]["problem"]))
+        return problems
+
+    def studio_flow_report(self, sid):
+        flow = lookups.studio_flow_by_sid(self, sid)
+        reach = send_to_flex_reachability(flow.get("definition"))
+        return dict(sid=sid, friendly_name=flow.get("friendly_name"),
+                    send_to_flex=dict((k, reach[k]) for k in ("reachable", "widget", "path", "problem")))
+
+    # -- writes -----------------------------------------------------------------
+
+    def one(self, entry):
+        plan = entry.plan if entry.plan is not None else self.plan(entry)
+        flow, before = plan["flow"], plan["before"]
         result = dict(phone_number=entry.phone_number)
         if self.params["state"] == "absent":
-            before = self._view(flow)
-            result["changed"] = self.remove(
-                entry.label, before, lambda: self.client.flex_api.v1.flex_flow(flow["sid"]).delete())
-            result["address"] = None
+            # The number leaves the Proxy pool first: it never points at Flex without its SMS address.
+            routed = self.route(entry, plan) if self.routing else False
+            deleted = self.remove(entry.label, before, lambda: self.client.flex_api.v1.flex_flow(flow["sid"]).delete())
+            result.update(changed=deleted or routed, address=None)
+            if self.routing:
+                result.update(address_changed=deleted, proxy_service=entry.routed)
             return result
-
-        before = self._view(flow)
-        if before is None:
-            self.require_owned(entry)
-        wanted = wanted_fields(entry, before, self)
 
         def create(fields):
             kwargs = to_api(fields)
@@ -748,26 +1004,36 @@ class FlexSmsAddress(TwilioModule):
             return found[0] if len(found) == 1 else None
 
         try:
-            changed, written = self.reconcile(entry.label, before, wanted, create, update, recover=recover)
+            changed, written = self.reconcile(entry.label, before, plan["wanted"], create, update, recover=recover)
         except ApiError as exc:
-            error = collision_error(exc, entry, flow, flows, "create" if flow is None else "update")
+            error = collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update")
             raise error or exc
-        result["changed"] = changed
         result["address"] = describe(written if written is not None else flow)
+        if entry.studio_flow is not None:
+            result["studio_flow"] = entry.studio_flow
+        if self.routing:
+            # Routed only once its SMS address exists, as the Flex Console does.
+            result.update(address_changed=changed)
+            changed |= self.route(entry, plan)
+            result["proxy_service"] = entry.routed
+        result["changed"] = changed
         return result
 
-    def require_owned(self, entry):
-        """An address is created only for a number of the account (also in check mode, before any write).
-
-        One filtered look-up for a single number; in list form one listing of
-        the account's numbers serves every entry.
-        """
-        if entry.index is None:
-            lookups.incoming_number(self, entry.phone_number)
-        elif not any(n.get("phone_number") == entry.phone_number for n in lookups.incoming_numbers(self)):
-            raise ValidationError(
-                "addresses[%d].phone_number=%s is not a phone number of account %s: buy it first "
-                "(flexops.twilio.phone_number) or check account_sid." % (entry.index, entry.phone_number, self.account_sid))
+    def route(self, entry, plan):
+        """Put the entry's number into (state present) or take it out of (absent) the proxy_service pool."""
+        p = self.params
+        number, member = plan["number"], plan["pool_entry"]
+        changed = False
+        if p["state"] == "absent":
+            if number is not None:
+                changed = proxy_pool.leave_pool(self, number, self.service, member)
+            entry.routed = dict(proxy_pool.membership(self.service, None), member=False, changed=changed)
+            return changed
+        if member is None and p["take_over"]:
+            changed |= proxy_pool.clear_holders(self, number, self.service["sid"], True)
+        joined, after = proxy_pool.join_pool(self, number, self.service, member, p["is_reserved"], p["take_over"])
+        entry.routed = dict(after, member=True, changed=changed or joined)
+        return changed or joined
 
     @staticmethod
     def _view(flow):

@@ -280,7 +280,7 @@ api_stats:
 
 import threading
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import lookups, proxy_pool
 from ansible_collections.flexops.twilio.plugins.module_utils.api import (
     DEFAULT_CONCURRENCY,
     ApiError,
@@ -300,8 +300,6 @@ from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
 
 SMS_FIELDS = ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "sms_application_sid")
 HANDLER_TYPES = ("proxy_service", "studio_flow", "webhook", "twiml_app")
-HOLDER_KINDS = dict(proxy_service="Proxy service", messaging_service="Messaging Service")
-ALREADY_IN_SERVICE = 80104  # Proxy: "PhoneNumber has already been added to Service"
 
 
 def sms_fields(number):
@@ -439,95 +437,20 @@ class PhoneNumberHandler(TwilioModule):
 
     def own_entry(self, service, number_sid):
         """The number's entry in ``service``'s pool, or None."""
-        if service is None:
-            return None
-        if self.many:
-            pool = lookups.service_numbers(self, "proxy", service["sid"])
-            return next((n for n in pool if n.get("sid") == number_sid), None)
-        return lookups.proxy_number(self, service["sid"], number_sid)
-
-    def holders(self, number_sid, own_sid):
-        """Other Proxy services and Messaging Services that hold the number (in the way of the handler)."""
-        found = []
-        for service in lookups.proxy_services(self):
-            if service["sid"] == own_sid:
-                continue
-            if any(n.get("sid") == number_sid for n in lookups.service_numbers(self, "proxy", service["sid"])):
-                found.append(dict(type="proxy_service", sid=service["sid"], name=service.get("unique_name")))
-        for service in lookups.messaging_services(self):
-            if self.params["handler"] != "proxy_service" and service.get("use_inbound_webhook_on_number"):
-                continue  # the number's own handler answers its incoming SMS
-            if any(n.get("sid") == number_sid for n in lookups.service_numbers(self, "messaging", service["sid"])):
-                found.append(dict(type="messaging_service", sid=service["sid"], name=service.get("friendly_name")))
-        return found
+        return proxy_pool.pool_entry(self, service, number_sid, listed=self.many)
 
     # -- writes ---------------------------------------------------------------
 
     def clear_holders(self, number, own_sid):
-        holders = self.holders(number["sid"], own_sid)
-        if holders and not self.params["take_over"]:
-            raise ApiError(
-                "%s (%s) is held by %s: nothing was changed. Set take_over: true to move it; the other service "
-                "then stops receiving this number's messages." % (
-                    number["phone_number"], number["sid"],
-                    " and ".join("%s %s (%s)" % (HOLDER_KINDS[h["type"]], h["sid"], h["name"]) for h in holders)),
-                conflicts=holders,
-            )
-        changed = False
-        for holder in holders:
-            if holder["type"] == "proxy_service":
-                pool = self.client.proxy.v1.services(holder["sid"]).phone_numbers(number["sid"])
-            else:
-                pool = self.client.messaging.v1.services(holder["sid"]).phone_numbers(number["sid"])
-            label = "%s in %s %s (%s)" % (number["phone_number"], HOLDER_KINDS[holder["type"]], holder["name"], holder["sid"])
-            changed |= self.remove(label, dict(service_sid=holder["sid"]), pool.delete)
-        return changed
+        return proxy_pool.clear_holders(self, number, own_sid, self.params["take_over"],
+                                        for_proxy=self.params["handler"] == "proxy_service")
 
     def join_pool(self, number, service, entry):
         """Make the number a member of ``service``'s pool with the wanted is_reserved; returns (changed, entry after)."""
-        is_reserved = self.params["is_reserved"]
-        label = "%s in Proxy service %s (%s)" % (number["phone_number"], service.get("unique_name"), service["sid"])
-        pool = self.client.proxy.v1.services(service["sid"]).phone_numbers
-        before = None if entry is None else dict(proxy_service_sid=service["sid"], is_reserved=entry.get("is_reserved"))
-        wanted = dict(proxy_service_sid=service["sid"], is_reserved=is_reserved)
-
-        def create(fields):
-            kwargs = dict(sid=number["sid"])
-            if is_reserved is not None:
-                kwargs["is_reserved"] = is_reserved
-            try:
-                with self.api("Adding %s to Proxy service %s" % (number["phone_number"], service["sid"])):
-                    return to_dict(pool.create(**kwargs))
-            except ApiError as exc:
-                if exc.details.get("code") != ALREADY_IN_SERVICE:
-                    if exc.details.get("status") in (400, 409) and not self.params["take_over"]:
-                        # Refused: name the holders (raises) if there are any, else report Twilio's error.
-                        self.clear_holders(number, service["sid"])
-                    raise
-                found = recover()
-                if found is None:
-                    raise
-                return found
-
-        def recover():
-            return lookups.proxy_number(self, service["sid"], number["sid"])
-
-        def update(changes):
-            return to_dict(pool(number["sid"]).update(is_reserved=changes["is_reserved"]))
-
-        changed, written = self.reconcile(label, before, wanted, create, update, recover=recover)
-        after = written or entry or {}
-        is_reserved_after = after.get("is_reserved")
-        if self.check_mode and changed:
-            is_reserved_after = is_reserved if is_reserved is not None else (entry or {}).get("is_reserved", False)
-        return changed, dict(sid=service["sid"], name=service.get("unique_name"), is_reserved=is_reserved_after)
+        return proxy_pool.join_pool(self, number, service, entry, self.params["is_reserved"], self.params["take_over"])
 
     def leave_pool(self, number, service, entry):
-        if entry is None:
-            return False
-        label = "%s in Proxy service %s (%s)" % (number["phone_number"], service.get("unique_name"), service["sid"])
-        before = dict(proxy_service_sid=service["sid"], is_reserved=entry.get("is_reserved"))
-        return self.remove(label, before, self.client.proxy.v1.services(service["sid"]).phone_numbers(number["sid"]).delete)
+        return proxy_pool.leave_pool(self, number, service, entry)
 
     def set_fields(self, number, before, wanted):
         """Update the number's SMS fields; returns (changed, fields after)."""

@@ -72,7 +72,7 @@ class CallbackModule(CallbackBase):
         except Exception as exc:  # pylint: disable=broad-except
             self.errors.append("reading the simulator log before %r: %s" % (task.get_name(), exc))
 
-    def _finished(self, result):
+    def _finished(self, result, **_kwargs):  # v2_runner_on_failed also passes ignore_errors
         key = (result._host.get_name(), result._task._uuid)
         mark = self.marks.pop(key, None)
         if mark is None:
