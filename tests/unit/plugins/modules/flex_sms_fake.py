@@ -8,6 +8,12 @@ It records every call (``calls``: list of (what, kwargs)) so tests can assert on
 the exact requests, and behaves like the SDK where the modules depend on it:
 list items and created/updated flows are objects whose public attributes are the
 resource's fields, list calls go through ``stream(page_size=...)``.
+
+For ``proxy_service`` and ``check_send_to_flex`` it also has Proxy services
+and Messaging Services with their phone-number pools (``proxy_services``,
+``messaging_services``: the pools hold PN SIDs) and Studio flows fetched by SID
+with their definition (``studio_flows`` entries may carry ``definition``;
+without one a flow's Trigger leads straight to a Send to Flex widget).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,6 +35,28 @@ WS = "WS" + "1" * 32
 WW = "WW" + "1" * 32
 FW_MESSAGING = "FW" + "1" * 32
 FW_OTHER = "FW" + "2" * 32
+KS_FLEX = "KS" + "1" * 32
+KS_OTHER = "KS" + "2" * 32
+MG_OTHER = "MG" + "1" * 32
+
+ALREADY_IN_SERVICE = 80104
+NOT_AVAILABLE = 80601
+
+
+def studio_definition(send_to_flex=True):
+    """A Studio flow definition whose Trigger's incomingMessage reaches Send to Flex, or (False) an auto-reply
+    with the Send to Flex widget left unconnected."""
+    states = [
+        dict(name="Trigger", type="trigger", transitions=[
+            dict(event="incomingMessage", next="SendMessageToAgent" if send_to_flex else "auto_reply"),
+            dict(event="incomingCall")]),
+        dict(name="SendMessageToAgent", type="send-to-flex", transitions=[dict(event="callComplete")],
+             properties=dict(workflow="WW" + "1" * 32, channel="TC" + "1" * 32)),
+    ]
+    if not send_to_flex:
+        states.append(dict(name="auto_reply", type="send-message", transitions=[dict(event="sent")]))
+    return dict(initial_state="Trigger", states=states)
+
 
 # The account's incoming numbers unless a test passes its own: every number the tests address.
 OWNED_NUMBERS = ("+15551230001", "+15551230002", "+15559990000") + tuple("+1555200%04d" % i for i in range(50))
@@ -126,6 +154,118 @@ class FakeStudioFlows(object):
         self.fake.record("list studio_flows", page_size=page_size)
         return [_obj(f) for f in self.fake.studio_flows]
 
+    def __call__(self, flow_sid):
+        return FakeStudioFlowContext(self.fake, flow_sid)
+
+
+class FakeStudioFlowContext(object):
+    def __init__(self, fake, flow_sid):
+        self.fake = fake
+        self.sid = flow_sid
+
+    def fetch(self):
+        self.fake.record("fetch studio_flow", sid=self.sid)
+        for item in self.fake.studio_flows:
+            if item["sid"] == self.sid:
+                found = dict(item)
+                found.setdefault("definition", studio_definition())
+                return _obj(found)
+        raise _not_found("https://studio.twilio.com/v2/Flows/%s" % self.sid)
+
+
+def _not_found(uri, method="GET"):
+    from twilio.base.exceptions import TwilioRestException
+    return TwilioRestException(404, uri, "The requested resource was not found", 20404, method)
+
+
+class FakeServices(object):
+    """``client.proxy.v1.services`` (``kind="proxy"``) or ``client.messaging.v1.services`` (``"messaging"``)."""
+
+    def __init__(self, fake, kind):
+        self.fake = fake
+        self.kind = kind
+
+    def _all(self):
+        return self.fake.proxy_services if self.kind == "proxy" else self.fake.messaging_services
+
+    def stream(self, page_size=None, **filters):
+        self.fake.record("list %s_services" % self.kind, page_size=page_size)
+        return [_obj(dict((k, v) for k, v in service.items() if k != "numbers")) for service in self._all()]
+
+    def __call__(self, service_sid):
+        for service in self._all():
+            if service["sid"] == service_sid:
+                return types.SimpleNamespace(phone_numbers=FakePool(self.fake, self.kind, service))
+        raise AssertionError("no %s service %s" % (self.kind, service_sid))
+
+
+class FakePool(object):
+    """A service's phone-number pool: list, add (Proxy only), and one member by PN SID."""
+
+    def __init__(self, fake, kind, service):
+        self.fake = fake
+        self.kind = kind
+        self.service = service
+
+    def _member(self, number_sid):
+        number = self.fake.number_by_sid(number_sid)
+        return dict(sid=number_sid, service_sid=self.service["sid"], phone_number=number and number["phone_number"],
+                    is_reserved=self.service["numbers"][number_sid] if self.kind == "proxy" else None)
+
+    def stream(self, page_size=None, **filters):
+        self.fake.record("list %s_numbers" % self.kind, service_sid=self.service["sid"], page_size=page_size)
+        return [_obj(self._member(pn)) for pn in self.service["numbers"]]
+
+    def create(self, sid=None, is_reserved=None, **kwargs):
+        assert self.kind == "proxy", "the modules never add numbers to a Messaging Service"
+        call = dict(service_sid=self.service["sid"], sid=sid)
+        if is_reserved is not None:
+            call["is_reserved"] = is_reserved
+        self.fake.record("create proxy_number", **call)
+        from twilio.base.exceptions import TwilioRestException
+        uri = "https://proxy.twilio.com/v1/Services/%s/PhoneNumbers" % self.service["sid"]
+        if self.fake.number_by_sid(sid) is None:
+            raise _not_found(uri, "POST")
+        if sid in self.service["numbers"]:
+            raise TwilioRestException(400, uri, "PhoneNumber has already been added to Service", ALREADY_IN_SERVICE, "POST")
+        holder = self.fake.holder_of(sid, exclude=self.service["sid"])
+        if holder is not None:
+            raise TwilioRestException(400, uri, "Phone Number Not Available: held by %s" % holder, NOT_AVAILABLE, "POST")
+        self.service["numbers"][sid] = bool(is_reserved)
+        return _obj(self._member(sid))
+
+    def __call__(self, number_sid):
+        return FakePoolMember(self, number_sid)
+
+
+class FakePoolMember(object):
+    def __init__(self, pool, number_sid):
+        self.pool = pool
+        self.sid = number_sid
+
+    def _check(self, method):
+        if self.sid not in self.pool.service["numbers"]:
+            raise _not_found("https://%s.twilio.com/v1/Services/%s/PhoneNumbers/%s" % (
+                self.pool.kind, self.pool.service["sid"], self.sid), method)
+
+    def fetch(self):
+        self.pool.fake.record("fetch %s_number" % self.pool.kind, service_sid=self.pool.service["sid"], sid=self.sid)
+        self._check("GET")
+        return _obj(self.pool._member(self.sid))
+
+    def update(self, is_reserved=None):
+        self.pool.fake.record("update %s_number" % self.pool.kind, service_sid=self.pool.service["sid"], sid=self.sid,
+                              is_reserved=is_reserved)
+        self._check("POST")
+        self.pool.service["numbers"][self.sid] = bool(is_reserved)
+        return _obj(self.pool._member(self.sid))
+
+    def delete(self):
+        self.pool.fake.record("delete %s_number" % self.pool.kind, service_sid=self.pool.service["sid"], sid=self.sid)
+        self._check("DELETE")
+        del self.pool.service["numbers"][self.sid]
+        return True
+
 
 class FakeIncomingNumbers(object):
     """``client.api.v2010.accounts(sid).incoming_phone_numbers``: list, optionally filtered by PhoneNumber.
@@ -147,6 +287,17 @@ class FakeIncomingNumbers(object):
         return [_obj(n) for n in items]
 
 
+def proxy_service(sid_, unique_name, numbers=None):
+    """A Proxy service for FakeClient(proxy_services=...); ``numbers``: {E.164 or PN SID: is_reserved}."""
+    return dict(sid=sid_, unique_name=unique_name, numbers=dict(numbers or {}))
+
+
+def messaging_service(sid_, friendly_name, numbers=(), use_inbound_webhook_on_number=False):
+    """A Messaging Service for FakeClient(messaging_services=...); ``numbers``: E.164s or PN SIDs."""
+    return dict(sid=sid_, friendly_name=friendly_name, use_inbound_webhook_on_number=use_inbound_webhook_on_number,
+                numbers=list(numbers))
+
+
 def incoming_number(number, sid_=None):
     return dict(sid=sid_ or sid("PN"), account_sid=ACCOUNT, phone_number=number, friendly_name=number,
                 capabilities={"sms": True, "mms": False, "voice": True})
@@ -161,10 +312,14 @@ class FakeClient(object):
         integration_timeout="timeout", integration_retry_count="retry_count",
     )
 
-    def __init__(self, flows=(), studio_flows=None, configuration="default", numbers=OWNED_NUMBERS):
+    def __init__(self, flows=(), studio_flows=None, configuration="default", numbers=OWNED_NUMBERS,
+                 proxy_services=(), messaging_services=()):
         self.calls = []
         self.flows = [copy.deepcopy(f) for f in flows]
         self.incoming_numbers = [incoming_number(n) for n in numbers]
+        # Pools are given by E.164 or PN SID and stored by PN SID.
+        self.proxy_services = [self._service(s, dict) for s in proxy_services]
+        self.messaging_services = [self._service(s, list) for s in messaging_services]
         self.studio_flows = studio_flows if studio_flows is not None else [
             dict(sid=FW_MESSAGING, friendly_name="Messaging Flow"),
             dict(sid=FW_OTHER, friendly_name="Support Intake"),
@@ -177,11 +332,48 @@ class FakeClient(object):
         self.flex_api = types.SimpleNamespace(v1=types.SimpleNamespace(
             flex_flow=FakeFlexFlows(self), configuration=lambda: FakeConfiguration(self)))
         self.studio = types.SimpleNamespace(v2=types.SimpleNamespace(flows=FakeStudioFlows(self)))
+        self.proxy = types.SimpleNamespace(v1=types.SimpleNamespace(services=FakeServices(self, "proxy")))
+        self.messaging = types.SimpleNamespace(v1=types.SimpleNamespace(services=FakeServices(self, "messaging")))
         self.api = types.SimpleNamespace(v2010=types.SimpleNamespace(accounts=lambda account_sid: types.SimpleNamespace(
             incoming_phone_numbers=FakeIncomingNumbers(self, account_sid))))
 
     def record(self, what, **kwargs):
         self.calls.append((what, kwargs))
+
+    def _service(self, service, kind):
+        service = copy.deepcopy(service)
+        members = service.get("numbers") or ({} if kind is dict else [])
+        if kind is dict:
+            service["numbers"] = dict((self.number_sid(n), bool(r)) for n, r in dict(members).items())
+        else:
+            service["numbers"] = dict((self.number_sid(n), None) for n in members)
+        return service
+
+    def number_sid(self, number):
+        """The PN SID of one of the account's numbers given by E.164 (a PN SID is returned as it is)."""
+        if number.startswith("PN"):
+            return number
+        for item in self.incoming_numbers:
+            if item["phone_number"] == number:
+                return item["sid"]
+        raise AssertionError("%s is not a number of the fake account" % number)
+
+    def number_by_sid(self, number_sid):
+        return next((n for n in self.incoming_numbers if n["sid"] == number_sid), None)
+
+    def holder_of(self, number_sid, exclude=None):
+        """The first Proxy or Messaging Service (other than ``exclude``) whose pool holds the number."""
+        for service in self.proxy_services + self.messaging_services:
+            if service["sid"] != exclude and number_sid in service["numbers"]:
+                return service["sid"]
+        return None
+
+    def pool(self, service_sid):
+        """The PN SIDs in a service's pool (Proxy: with is_reserved)."""
+        for service in self.proxy_services + self.messaging_services:
+            if service["sid"] == service_sid:
+                return service["numbers"]
+        raise AssertionError("no service %s" % service_sid)
 
     def apply(self, item, kwargs):
         """Apply SDK keyword arguments to a stored flow the way the API would."""
