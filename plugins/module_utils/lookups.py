@@ -177,6 +177,8 @@ def incoming_numbers_by_e164(m):
 
 def incoming_number(m, phone_number=None, sid=None, option="phone_number"):
     """The account's number by E.164 or PN SID; a clear error when the account does not own it."""
+    if not sid and not phone_number:
+        raise ValueError("incoming_number needs phone_number or sid")
     if sid:
         matches = [n for n in incoming_numbers(m) if n.get("sid") == sid]
         value = sid

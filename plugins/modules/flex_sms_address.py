@@ -417,7 +417,7 @@ addresses:
       returned: with check_send_to_flex fail or warn, for a studio address
 address_changed:
   description:
-    - With O(proxy_service), whether the SMS address itself changed (RV(changed) also counts the
+    - With O(proxy_service), whether the SMS address itself changed (C(changed) also counts the
       number's pool membership). Only without O(addresses).
   returned: success, with proxy_service and without addresses
   type: bool
@@ -776,14 +776,15 @@ class FlexSmsAddress(TwilioModule):
                             values[option] = None
                 self.entries.append(Entry(values, phone_number=item["phone_number"], index=index, own=own))
         check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
-        for option in ("is_reserved", "take_over"):
-            if p[option] is not None and p[option] is not False and p["proxy_service"] is None:
+        # take_over defaults to false; is_reserved has no default, so false is a setting too.
+        for option, given in (("is_reserved", p["is_reserved"] is not None), ("take_over", p["take_over"])):
+            if given and p["proxy_service"] is None:
                 raise ValidationError("%s is only used with proxy_service: set proxy_service (for example "
                                       "'Flex Proxy Service') or remove %s." % (option, option))
         if p["state"] == "absent":
-            for option in ("is_reserved", "take_over"):
-                if p[option]:
-                    raise ValidationError("%s is only used with state=present: remove %s or set state=present." % (option, option))
+            if p["take_over"] or p["is_reserved"] is not None:
+                option = "take_over" if p["take_over"] else "is_reserved"
+                raise ValidationError("%s is only used with state=present: remove %s or set state=present." % (option, option))
             if p["check_send_to_flex"] != "skip":
                 raise ValidationError("check_send_to_flex=%s is only used with state=present: remove it or set state=present."
                                       % p["check_send_to_flex"])
@@ -898,6 +899,8 @@ class FlexSmsAddress(TwilioModule):
         One filtered look-up for a single number; in list form one listing of
         the account's numbers serves every entry.
         """
+        if entry.phone_number is None:
+            return None  # state=absent by the SID of a flow that does not exist (any more): no number to route
         if entry.index is None:
             try:
                 return lookups.incoming_number(self, entry.phone_number)
@@ -958,9 +961,19 @@ class FlexSmsAddress(TwilioModule):
             after.update(entry.plan["wanted"] or {})
             if after.get("integration_type") == "studio" and after.get("studio_flow"):
                 users.setdefault(after["studio_flow"], []).append(entry)
-        flows = dict(zip(users, self.for_each(list(users), self.studio_flow_report, concurrency=self.params["concurrency"])))
+
+        def report(sid):
+            try:
+                return self.studio_flow_report(sid)
+            except ValidationError as exc:  # a flow SID that does not exist: one problem among the others
+                return exc
+
+        flows = dict(zip(users, self.for_each(list(users), report, concurrency=self.params["concurrency"])))
         problems = []
         for sid, flow in flows.items():
+            if isinstance(flow, ValidationError):
+                problems.append("%s (used by %s)" % (str(flow).rstrip("."), ", ".join(e.phone_number for e in users[sid])))
+                continue
             for entry in users[sid]:
                 entry.studio_flow = flow
             if flow["send_to_flex"]["reachable"]:

@@ -396,10 +396,8 @@ def test_option_error_through_main_names_the_option_and_sends_nothing(capsys):
     assert result["api_stats"]["requests"] == 0
 
 
-# -- known bugs (strict xfail: remove the mark when fixed) -------------------------------------
+# -- regressions of bugs found by these tests ---------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="is_reserved=false passes the 'only with proxy_service/state=present' checks "
-                                       "(validate() tests `is not False` / truthiness) and is silently ignored")
 @pytest.mark.parametrize("args", [dict(), dict(proxy_service=FLEX, state="absent")])
 def test_is_reserved_false_is_refused_like_true(args):
     client = fake()
@@ -407,8 +405,6 @@ def test_is_reserved_false_is_refused_like_true(args):
         run(Module, dict(args, phone_number=numbers(1)[0], is_reserved=False), client)
 
 
-@pytest.mark.xfail(strict=True, reason="absent by a sid that no longer exists, without phone_number, looks up "
-                                       "incoming_number(None), i.e. the account's FIRST number, and takes it out of the pool")
 def test_absent_by_a_gone_sid_touches_no_pool_membership():
     owned = numbers(2)
     client = FakeClient(numbers=owned, proxy_services=[proxy_service(KS_FLEX, FLEX, {owned[0]: False})])
@@ -418,9 +414,6 @@ def test_absent_by_a_gone_sid_touches_no_pool_membership():
     assert result["changed"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="a studio_flow FW SID that does not exist fails in unreachable_flows' for_each "
-                                       "as '1 of N items failed', not in the one 'Nothing was changed' error, and the "
-                                       "other entries' problems (here a held number) are not reported")
 def test_missing_studio_flow_sid_is_one_of_the_preflight_problems():
     client = fake()
     with pytest.raises(ApiError) as err:

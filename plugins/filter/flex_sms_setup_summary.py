@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: flex_sms_setup_summary
+short_description: The per-number summary of the role flexops.twilio.flex_sms_setup
+version_added: 0.1.0
+author:
+  - flexops.twilio maintainers (@flexops)
+description:
+  - Builds the fact C(flex_sms_setup_summary) of the role M(flexops.twilio.flex_sms_setup) (step 5) from
+    the role's number entries and the result of its M(flexops.twilio.flex_sms_address) task. It sends no
+    request; the module's result already describes the state after the task (in check mode, what it would be).
+  - Made for the role; its input is the role's internal data. In Python rather than Jinja because a
+    Jinja loop over hundreds of numbers costs a noticeable share of a rollout's CPU time.
+options:
+  _input:
+    description: The role's entries, one per number (C(phone_number), C(label)), in the order the module got them.
+    type: list
+    elements: dict
+    required: true
+  result:
+    description: The registered result of the role's M(flexops.twilio.flex_sms_address) task (its C(addresses)).
+    type: dict
+    required: true
+  state:
+    description: The role's C(flex_sms_setup_state).
+    type: str
+    choices: [present, absent]
+    required: true
+  proxy_service:
+    description: The role's C(flex_sms_setup_proxy_service), named in the lines.
+    type: str
+    required: true
+  integration_type:
+    description: The role's C(flex_sms_setup_integration_type), for an address that would be created in check mode.
+    type: str
+    default: studio
+  wanted:
+    description:
+      - The entries as the module got them (C(addresses)); used only for addresses that have no result
+        address yet (check mode), to describe what they would use.
+    type: list
+    elements: dict
+  pending:
+    description: Labels that have no number (yet), listed after the numbers.
+    type: list
+    elements: str
+"""
+
+EXAMPLES = r"""
+- name: Build the per-number summary
+  ansible.builtin.set_fact:
+    flex_sms_setup_summary: >-
+      {{ entries | flexops.twilio.flex_sms_setup_summary(result, state='present', proxy_service='Flex Proxy Service') }}
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - One entry per number, then one per pending label, each with C(phone_number), C(label), C(state),
+      C(changed), C(address_changed), C(proxy_changed), C(proxy_service_sid), C(proxy_service_name),
+      C(handler_type), C(address_sid), C(ok), C(problems) and C(line) (one readable line).
+    - With O(state=present) also C(integration_type), C(integration), C(studio_flow_sid),
+      C(studio_flow_name), C(send_to_flex) and C(send_to_flex_widget).
+  type: list
+  elements: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+
+def _described(itype, integration, wanted, flow, flow_sid):
+    if itype == "studio":
+        return "studio flow %s (%s)" % (flow.get("friendly_name") or "?", flow_sid)
+    if itype == "webhook":
+        return "webhook %s" % (integration.get("url") or wanted.get("webhook_url") or "?")
+    return "task workflow %s, channel %s" % (
+        integration.get("workflow_sid") or wanted.get("workflow_sid") or "(Flex default)",
+        integration.get("channel") or wanted.get("task_channel") or "sms")
+
+
+def _present(item, entry, r, wanted, proxy_name, default_type):
+    address = r.get("address") or None
+    proxy = r.get("proxy_service") or {}
+    itype = address.get("integration_type") if address else (wanted.get("integration_type") or default_type)
+    integration = (address.get("integration") if address else None) or {}
+    flow = r.get("studio_flow") or {}
+    flow_sid = None
+    if itype == "studio":
+        flow_sid = flow.get("sid") or integration.get("flow_sid") or wanted.get("studio_flow")
+    reach = (flow.get("send_to_flex") or {}).get("reachable") if flow else None
+    widget = (flow.get("send_to_flex") or {}).get("widget") if flow else None
+    described = _described(itype, integration, wanted, flow, flow_sid)
+    problems = []
+    if not proxy.get("member"):
+        problems.append("not routed to the Proxy service")
+    if address and address.get("enabled") is False:
+        problems.append("the SMS address is disabled")
+    if reach is False:
+        problems.append("Send to Flex is not reachable in the Studio flow")
+    item.update(
+        integration_type=itype, integration=described, studio_flow_sid=flow_sid,
+        studio_flow_name=flow.get("friendly_name"), send_to_flex=reach, send_to_flex_widget=widget,
+        ok=not problems, problems=problems,
+    )
+    if reach:
+        reached = "yes (%s)" % widget
+    else:
+        reached = "NO" if reach is False else "n/a"
+    item["line"] = "%s -> %s (%s) -> %s -> %s -> Send to Flex: %s%s%s" % (
+        entry.get("phone_number"),
+        item["proxy_service_name"] or proxy_name, item["proxy_service_sid"] or "not routed",
+        item["address_sid"] or ("new SMS address" if item["address_changed"] else "no SMS address"),
+        described, reached,
+        " [changed]" if item["changed"] else "",
+        " PROBLEM: " + ", ".join(problems) if problems else "")
+
+
+def flex_sms_setup_summary(entries, result, state, proxy_service, integration_type="studio", wanted=None, pending=None):
+    if state not in ("present", "absent"):
+        raise AnsibleFilterError("flex_sms_setup_summary: state must be present or absent, not %r" % (state,))
+    results = (result or {}).get("addresses") or []
+    wanted = wanted or []
+    out = []
+    for index, entry in enumerate(entries or []):
+        r = results[index] if index < len(results) and isinstance(results[index], dict) else {}
+        address = r.get("address") or None
+        proxy = r.get("proxy_service") or {}
+        member = bool(proxy.get("member"))
+        item = dict(
+            phone_number=entry.get("phone_number"), label=entry.get("label"), state=state,
+            changed=bool(r.get("changed")), address_changed=bool(r.get("address_changed")),
+            proxy_changed=bool(proxy.get("changed")),
+            proxy_service_sid=proxy.get("sid") if member else None,
+            proxy_service_name=proxy.get("name") if member else None,
+            handler_type="proxy_service" if member else None,
+            address_sid=address.get("sid") if address else None,
+        )
+        if state == "present":
+            want = wanted[index] if not address and index < len(wanted) else {}
+            _present(item, entry, r, want or {}, proxy_service, integration_type)
+        else:
+            item.update(ok=True, problems=[], line="%s -> %s %s, %s" % (
+                entry.get("phone_number"), "removed from" if item["proxy_changed"] else "not in", proxy_service,
+                "SMS address deleted" if item["address_changed"] else "no SMS address"))
+        out.append(item)
+    for label in pending or []:
+        out.append(dict(
+            phone_number=None, label=label, state=state, changed=state == "present", ok=state == "absent", problems=[],
+            line="label %s -> %s" % (label, "would be bought (check mode)" if state == "present"
+                                     else "no number with this label: nothing to remove")))
+    return out
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"flex_sms_setup_summary": flex_sms_setup_summary}
