@@ -13,7 +13,7 @@ version_added: 0.1.0
 author:
   - flexops.twilio maintainers (@flexops)
 description:
-  - Builds the fact C(flex_sms_setup_summary) of the role M(flexops.twilio.flex_sms_setup) (step 5) from
+  - Builds the fact C(flex_sms_setup_summary) of the role C(flexops.twilio.flex_sms_setup) (step 5) from
     the role's number entries and the result of its M(flexops.twilio.flex_sms_address) task. It sends no
     request; the module's result already describes the state after the task (in check mode, what it would be).
   - Made for the role; its input is the role's internal data. In Python rather than Jinja because a
