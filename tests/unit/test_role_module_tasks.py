@@ -29,8 +29,7 @@ def flatten(tasks):
     for task in tasks:
         yield task
         for key in ("block", "rescue", "always"):
-            for inner in flatten(task.get(key) or []):
-                yield inner
+            yield from flatten(task.get(key) or [])
 
 
 def module_tasks(name):
