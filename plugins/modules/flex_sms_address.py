@@ -475,6 +475,10 @@ diff:
       number that changed, under the option names (C(studio_flow) is the
       flow's SID). A setting of the previous integration type shows as an
       empty string after a type switch.
+    - With O(proxy_service), each number's pool membership (C(proxy_service_sid),
+      C(is_reserved)) has an entry of its own after the number's address, and so
+      has its removal from another service with O(take_over). Entries follow the
+      order of the numbers.
   returned: changed and diff mode
   type: raw
 """
