@@ -498,23 +498,28 @@ class TwilioModule(object):
         One failing item does not stop the others (they share nothing but the
         cached look-ups); afterwards all failures are raised together as one
         ApiError whose ``results`` keep what the other items did. A failed
-        item's result is ``{key: label(item), failed: true, msg: ...}``.
+        item's result is ``{key: label(item), failed: true, msg: ...}``, plus ``changed: true`` when
+        the item wrote something before it failed (its ApiError says so in ``details``).
         """
         results = [None] * len(items)
         diffs = [()] * len(items)
         errors = []
+        outer = getattr(self._item, "diffs", None)  # an item of an enclosing for_each on this thread
 
         def one(index):
             # Diffs are kept per item and shown in the order of the items, not in the order workers finish.
+            previous = getattr(self._item, "diffs", None)
             self._item.diffs = []
             try:
                 results[index] = work(items[index])
             except (ApiError, ValidationError) as exc:
                 errors.append((index, exc))
                 results[index] = {key: label(items[index]), "failed": True, "msg": str(getattr(exc, "msg", exc))}
+                if getattr(exc, "details", {}).get("changed"):
+                    results[index]["changed"] = True  # it wrote something before it failed
             finally:
                 diffs[index] = self._item.diffs
-                self._item.diffs = None
+                self._item.diffs = previous
 
         workers = max(1, min(concurrency or 1, len(items)))
         if workers == 1:
@@ -524,7 +529,7 @@ class TwilioModule(object):
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(one, range(len(items))))
         for item_diffs in diffs:
-            self.diffs.extend(item_diffs)
+            (self.diffs if outer is None else outer).extend(item_diffs)
         if errors:
             errors.sort(key=lambda e: e[0])
             raise ApiError(
@@ -548,18 +553,23 @@ class TwilioModule(object):
             self.validate()
             result = self.run()
         except ValidationError as exc:
+            self._emit_warnings()
             self.module.fail_json(msg=str(exc), api_stats=self.stats.as_dict())
         except ApiError as exc:
             self._add_retry_warnings()
+            self._emit_warnings()
             self.module.fail_json(msg=exc.msg, api_stats=self.stats.as_dict(), **exc.details)
         self._add_retry_warnings()
         result.setdefault("changed", False)
         result["api_stats"] = self.stats.as_dict()
         if self.module._diff and self.diffs:
             result["diff"] = self.diffs if len(self.diffs) > 1 else self.diffs[0]
+        self._emit_warnings()
+        self.module.exit_json(**result)
+
+    def _emit_warnings(self):
         for warning in self.warnings:
             self.module.warn(warning)
-        self.module.exit_json(**result)
 
     def validate(self):
         """Module-specific input checks; raise ValidationError. Runs before any request."""

@@ -396,7 +396,10 @@ addresses:
       type: str
       returned: always
     changed:
-      description: Whether this number's SMS address changed (or would change, in check mode).
+      description:
+        - Whether anything of this number changed (or would change, in check mode), its SMS address or,
+          with O(proxy_service), its pool membership (see RV(addresses[].address_changed)).
+        - A failed entry has C(failed), C(msg), and C(changed=true) when it wrote something before it failed.
       type: bool
       returned: always
     address:
@@ -476,9 +479,9 @@ diff:
       flow's SID). A setting of the previous integration type shows as an
       empty string after a type switch.
     - With O(proxy_service), each number's pool membership (C(proxy_service_sid),
-      C(is_reserved)) has an entry of its own after the number's address, and so
-      has its removal from another service with O(take_over). Entries follow the
-      order of the numbers.
+      C(is_reserved)) has an entry of its own, after the number's address (with
+      O(state=absent), before it), and so has its removal from another service
+      with O(take_over). Entries follow the order of the numbers.
   returned: changed and diff mode
   type: raw
 """
@@ -559,6 +562,7 @@ class Entry(object):
         self.plan = None  # what preflight() read for this entry
         self.studio_flow = None  # the Studio flow report, with check_send_to_flex
         self.routed = None  # the proxy_service membership after the task, with proxy_service
+        self.done = []  # the writes already made for this entry (named in a later write's error)
 
     def __getitem__(self, key):
         return self.values.get(key)
@@ -936,7 +940,9 @@ class FlexSmsAddress(TwilioModule):
                 problems.append(str(exc))
         planned = [e for e in self.entries if e.plan is not None]
         if p["state"] == "present" and p["check_send_to_flex"] != "skip":
-            for problem in self.unreachable_flows(planned):
+            missing, unreachable = self.unreachable_flows(planned)
+            problems.extend(missing)  # a flow that does not exist is bad input, whatever check_send_to_flex says
+            for problem in unreachable:
                 if p["check_send_to_flex"] == "fail":
                     problems.append(problem + ". " + UNREACHABLE_FIX)
                 else:
@@ -958,7 +964,10 @@ class FlexSmsAddress(TwilioModule):
             raise ApiError("Nothing was changed: %s." % "; ".join(problem.rstrip(".") for problem in problems), **details)
 
     def unreachable_flows(self, entries):
-        """Problems of the Studio flows the entries will use after the task; records each entry's flow."""
+        """The Studio flows the entries will use after the task: (missing, unreachable) problems.
+
+        Records each entry's flow report (``entry.studio_flow``).
+        """
         users = {}
         for entry in entries:
             after = dict(entry.plan["before"] or {})
@@ -973,18 +982,19 @@ class FlexSmsAddress(TwilioModule):
                 return exc
 
         flows = dict(zip(users, self.for_each(list(users), report, concurrency=self.params["concurrency"])))
-        problems = []
+        missing, unreachable = [], []
         for sid, flow in flows.items():
             if isinstance(flow, ValidationError):
-                problems.append("%s (used by %s)" % (str(flow).rstrip("."), ", ".join(e.phone_number for e in users[sid])))
+                missing.append("%s (used by %s): give the SID or name of an existing flow" % (
+                    str(flow).rstrip("."), ", ".join(e.phone_number for e in users[sid])))
                 continue
             for entry in users[sid]:
                 entry.studio_flow = flow
             if flow["send_to_flex"]["reachable"]:
                 continue
-            problems.append("Studio flow %r (%s), used by %s: %s" % (
+            unreachable.append("Studio flow %r (%s), used by %s: %s" % (
                 flow["friendly_name"], sid, ", ".join(e.phone_number for e in users[sid]), flow["send_to_flex"]["problem"]))
-        return problems
+        return missing, unreachable
 
     def studio_flow_report(self, sid):
         flow = lookups.studio_flow_by_sid(self, sid)
@@ -995,6 +1005,17 @@ class FlexSmsAddress(TwilioModule):
     # -- writes -----------------------------------------------------------------
 
     def one(self, entry):
+        """One entry's writes; when a later write fails, the error says what was written before it."""
+        entry.done = []
+        try:
+            return self.write(entry)
+        except ApiError as exc:
+            if not entry.done:
+                raise
+            raise ApiError("%s. Already done for %s before that: %s; run the task again to finish." % (
+                exc.msg.rstrip("."), entry.phone_number, ", ".join(entry.done)), **dict(exc.details, changed=True))
+
+    def write(self, entry):
         plan = entry.plan if entry.plan is not None else self.plan(entry)
         flow, before = plan["flow"], plan["before"]
         result = dict(phone_number=entry.phone_number)
@@ -1025,6 +1046,8 @@ class FlexSmsAddress(TwilioModule):
         except ApiError as exc:
             error = collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update")
             raise error or exc
+        if changed:
+            entry.done.append("its SMS address was %s" % ("created" if flow is None else "updated"))
         result["address"] = describe(written if written is not None else flow)
         if entry.studio_flow is not None:
             result["studio_flow"] = entry.studio_flow
@@ -1044,10 +1067,14 @@ class FlexSmsAddress(TwilioModule):
         if p["state"] == "absent":
             if number is not None:
                 changed = proxy_pool.leave_pool(self, number, self.service, member)
+            if changed:
+                entry.done.append("it left Proxy service %s" % self.service["sid"])
             entry.routed = dict(proxy_pool.membership(self.service, None), member=False, changed=changed)
             return changed
         if member is None and p["take_over"]:
             changed |= proxy_pool.clear_holders(self, number, self.service["sid"], True)
+            if changed:
+                entry.done.append("it was taken out of the service(s) that held it (take_over)")
         joined, after = proxy_pool.join_pool(self, number, self.service, member, p["is_reserved"], p["take_over"])
         entry.routed = dict(after, member=True, changed=changed or joined)
         return changed or joined

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+from twilio.base.exceptions import TwilioRestException
 
 from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
 from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
@@ -24,7 +25,9 @@ from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake
     KS_OTHER,
     MG_OTHER,
     FakeClient,
+    FakePool,
     flow,
+    make_module,
     messaging_service,
     proxy_service,
     run,
@@ -423,3 +426,70 @@ def test_missing_studio_flow_sid_is_one_of_the_preflight_problems():
     assert client.writes == []
     assert err.value.msg.startswith("Nothing was changed: ")
     assert HELD_BY_MG in err.value.msg
+
+
+# -- regressions of the review of the routing change ---------------------------------------------
+
+MISSING_FW = "FW" + "9" * 32
+
+
+@pytest.mark.parametrize("mode", ["warn", "fail"])
+@pytest.mark.parametrize("extra", [dict(), dict(proxy_service=FLEX)])
+def test_a_studio_flow_sid_that_does_not_exist_is_refused_in_warn_mode_too(mode, extra):
+    client = fake()
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(extra, phone_number=numbers(1)[0], studio_flow=MISSING_FW, check_send_to_flex=mode), client)
+    assert err.value.msg.startswith("Nothing was changed: studio_flow=%s: no Studio flow with that SID" % MISSING_FW)
+    assert "give the SID or name of an existing flow" in err.value.msg
+    # not the advice for a flow that exists but cannot reach Send to Flex
+    assert "check_send_to_flex to warn" not in err.value.msg
+    assert client.writes == []
+
+
+def _refuse_proxy_join(monkeypatch, number_sid):
+    original = FakePool.create
+
+    def create(self, sid=None, is_reserved=None, **kwargs):
+        if self.kind == "proxy" and sid == number_sid:
+            self.fake.record("create proxy_number", service_sid=self.service["sid"], sid=sid)
+            raise TwilioRestException(400, "https://proxy.twilio.com/v1/Services", "Number country not supported", 80605, "POST")
+        return original(self, sid=sid, is_reserved=is_reserved, **kwargs)
+    monkeypatch.setattr(FakePool, "create", create)
+
+
+def test_a_failed_join_after_take_over_reports_what_was_written(monkeypatch):
+    client = fake()
+    _refuse_proxy_join(monkeypatch, client.number_sid(HELD_BY_MG))
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(phone_number=HELD_BY_MG, proxy_service=FLEX, take_over=True), client)
+    assert err.value.details["changed"] is True
+    assert ("Already done for %s before that: its SMS address was created, it was taken out of the service(s) "
+            "that held it (take_over); run the task again to finish." % HELD_BY_MG) in err.value.msg
+    # the refused join was sent last and changed nothing
+    assert [w[0] for w in client.writes] == ["create flex_flow", "delete messaging_number", "create proxy_number"]
+    assert client.number_sid(HELD_BY_MG) not in client.pool(KS_FLEX)
+
+
+def test_list_form_failed_item_keeps_changed(monkeypatch):
+    client = fake()
+    _refuse_proxy_join(monkeypatch, client.number_sid(numbers(1)[0]))
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(addresses=addresses(*numbers(2)), proxy_service=FLEX), client)
+    results = err.value.details["results"]
+    assert results[0]["failed"] and results[0]["changed"] is True and "its SMS address was created" in results[0]["msg"]
+    assert results[1]["changed"] is True and "failed" not in results[1]
+    assert err.value.details["changed"] is True
+
+
+def test_nested_for_each_keeps_the_outer_items_diffs():
+    module = make_module(Module, dict(phone_number=numbers(1)[0]), fake())
+
+    def outer(name):
+        module.add_diff("%s a" % name, None, {"a": 1})
+        module.for_each([1, 2], lambda i: module.add_diff("%s inner %d" % (name, i), None, {"i": i}), concurrency=1)
+        module.add_diff("%s b" % name, None, {"a": 1})
+        return name
+
+    assert module.for_each(["x", "y"], outer, concurrency=1) == ["x", "y"]
+    assert [d["before_header"] for d in module.diffs] == [
+        "x a", "x inner 1", "x inner 2", "x b", "y a", "y inner 1", "y inner 2", "y b"]
