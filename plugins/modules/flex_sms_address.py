@@ -168,6 +168,7 @@ options:
       - V(fail) refuses flows from which no path reaches C(Send to Flex). The
         task fails naming the flows, the numbers and the problem, with nothing written.
       - V(warn) writes anyway and warns about such flows.
+      - A Studio flow SID that does not exist is refused with V(fail) and V(warn) alike, before any write.
       - V(skip) reads no Studio flow definition.
       - With V(fail) or V(warn), or with O(proxy_service), every entry is
         checked before the first write, and any problem fails the task with
