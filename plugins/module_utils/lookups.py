@@ -124,16 +124,10 @@ def studio_flows(m):
     return cached(m, "studio_flows", lambda: m.list_all("Listing Studio flows", m.client.studio.v2.flows))
 
 
-def studio_flow(m, value, option="studio_flow", definition=False):
-    """One Studio flow by FW SID or friendly name; ``definition=True`` fetches it with its definition."""
+def studio_flow(m, value, option="studio_flow"):
+    """One Studio flow by FW SID or friendly name, from the listing (no definition: see studio_flow_by_sid)."""
     flows = studio_flows(m)
-    flow = _one(option, "Studio flow", value, _by_sid_or_name(flows, value, "friendly_name"), "friendly_name", flows)
-    if definition:
-        def load():
-            with m.api("Reading Studio flow %s" % flow["sid"]):
-                return to_dict(m.client.studio.v2.flows(flow["sid"]).fetch())
-        return cached(m, "studio_flow:" + flow["sid"], load)
-    return flow
+    return _one(option, "Studio flow", value, _by_sid_or_name(flows, value, "friendly_name"), "friendly_name", flows)
 
 
 def studio_flow_by_sid(m, sid, option="studio_flow"):
@@ -169,6 +163,12 @@ def incoming_numbers(m, phone_number=None):
     return [n for n in items if n.get("phone_number") == phone_number]
 
 
+def not_owned(m, subject):
+    """The error for a number the account does not own; ``subject`` names it (``phone_number=+1...``)."""
+    return ValidationError("%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
+                           "or check account_sid." % (subject, m.account_sid))
+
+
 def incoming_numbers_by_e164(m):
     """The account's numbers (one listing, cached) by E.164."""
     return cached(m, "incoming_numbers_by_e164",
@@ -187,10 +187,7 @@ def incoming_number(m, phone_number=None, sid=None, option="phone_number"):
         matches = incoming_numbers(m, phone_number)
         value = phone_number
     if not matches:
-        raise ValidationError(
-            "%s=%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
-            "or check account_sid." % (option, value, m.account_sid)
-        )
+        raise not_owned(m, "%s=%s" % (option, value))
     return matches[0]
 
 
@@ -207,10 +204,7 @@ def incoming_number_by_sid(m, sid, option="phone_number_sid"):
                 return to_dict(m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers(sid).fetch())
         except Exception as exc:
             if getattr(exc, "details", {}).get("status") == 404:
-                raise ValidationError(
-                    "%s=%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
-                    "or check account_sid." % (option, sid, m.account_sid)
-                )
+                raise not_owned(m, "%s=%s" % (option, sid))
             raise
     return cached(m, "incoming_number:" + sid, load)
 

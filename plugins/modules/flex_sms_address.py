@@ -919,9 +919,7 @@ class FlexSmsAddress(TwilioModule):
                 return None
         found = lookups.incoming_numbers_by_e164(self).get(entry.phone_number)
         if found is None and required:
-            raise ValidationError(
-                "addresses[%d].phone_number=%s is not a phone number of account %s: buy it first "
-                "(flexops.twilio.phone_number) or check account_sid." % (entry.index, entry.phone_number, self.account_sid))
+            raise lookups.not_owned(self, "addresses[%d].phone_number=%s" % (entry.index, entry.phone_number))
         return found
 
     def preflight(self):

@@ -565,17 +565,12 @@ class PhoneNumberHandler(TwilioModule):
             self.diffs.extend(result.pop("diff"))
             return result
 
-        if p["phone_numbers"]:
-            by_e164 = dict((n.get("phone_number"), n) for n in lookups.incoming_numbers(self))
-        else:
-            by_e164 = {}
+        by_e164 = lookups.incoming_numbers_by_e164(self) if p["phone_numbers"] else {}
 
         def work(e164):
             number = by_e164.get(e164)
             if number is None:
-                raise ValidationError(
-                    "%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
-                    "or check account_sid." % (e164, self.account_sid))
+                raise lookups.not_owned(self, e164)
             return self.handle(number)
 
         try:

@@ -205,13 +205,7 @@ class StudioFlowInfo(TwilioModule):
         p = self.params
         event, include = p["trigger_event"], p["include_definition"]
         if p["flow"] and is_sid(p["flow"], "studio_flow"):
-            try:
-                flow = self.fetch(p["flow"])
-            except Exception as exc:
-                if getattr(exc, "details", {}).get("status") == 404:
-                    raise ValidationError("flow=%s: no Studio flow with that SID in account %s." % (p["flow"], self.account_sid))
-                raise
-            return dict(flows=[report(flow, event, include)])
+            return dict(flows=[report(lookups.studio_flow_by_sid(self, p["flow"], option="flow"), event, include)])
         if p["flow"]:
             flows = [lookups.studio_flow(self, p["flow"], option="flow")]
         else:
