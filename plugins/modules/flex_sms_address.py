@@ -562,7 +562,6 @@ class Entry(object):
         self.own = frozenset(own)
         self.plan = None  # what preflight() read for this entry
         self.studio_flow = None  # the Studio flow report, with check_send_to_flex
-        self.routed = None  # the proxy_service membership after the task, with proxy_service
         self.done = []  # the writes already made for this entry (named in a later write's error)
 
     def __getitem__(self, key):
@@ -1020,11 +1019,11 @@ class FlexSmsAddress(TwilioModule):
         result = dict(phone_number=entry.phone_number)
         if self.params["state"] == "absent":
             # The number leaves the Proxy pool first: it never points at Flex without its SMS address.
-            routed = self.route(entry, plan) if self.routing else False
+            routed = self.route(entry, plan) if self.routing else None
             deleted = self.remove(entry.label, before, lambda: self.client.flex_api.v1.flex_flow(flow["sid"]).delete())
-            result.update(changed=deleted or routed, address=None)
-            if self.routing:
-                result.update(address_changed=deleted, proxy_service=entry.routed)
+            result.update(changed=deleted or bool(routed and routed["changed"]), address=None)
+            if routed is not None:
+                result.update(address_changed=deleted, proxy_service=routed)
             return result
 
         def create(fields):
@@ -1052,14 +1051,17 @@ class FlexSmsAddress(TwilioModule):
             result["studio_flow"] = entry.studio_flow
         if self.routing:
             # Routed only once its SMS address exists, as the Flex Console does.
-            result.update(address_changed=changed)
-            changed |= self.route(entry, plan)
-            result["proxy_service"] = entry.routed
+            routed = self.route(entry, plan)
+            result.update(address_changed=changed, proxy_service=routed)
+            changed |= routed["changed"]
         result["changed"] = changed
         return result
 
     def route(self, entry, plan):
-        """Put the entry's number into (state present) or take it out of (absent) the proxy_service pool."""
+        """Put the entry's number into (state present) or take it out of (absent) the proxy_service pool.
+
+        Returns its membership after the task (RV(proxy_service)), with ``changed``.
+        """
         p = self.params
         number, member = plan["number"], plan["pool_entry"]
         changed = False
@@ -1068,15 +1070,13 @@ class FlexSmsAddress(TwilioModule):
                 changed = proxy_pool.leave_pool(self, number, self.service, member)
             if changed:
                 entry.done.append("it left Proxy service %s" % self.service["sid"])
-            entry.routed = dict(proxy_pool.membership(self.service, None), member=False, changed=changed)
-            return changed
+            return dict(proxy_pool.membership(self.service, None), member=False, changed=changed)
         if member is None and p["take_over"]:
             changed |= proxy_pool.clear_holders(self, number, self.service["sid"], True)
             if changed:
                 entry.done.append("it was taken out of the service(s) that held it (take_over)")
         joined, after = proxy_pool.join_pool(self, number, self.service, member, p["is_reserved"], p["take_over"])
-        entry.routed = dict(after, member=True, changed=changed or joined)
-        return changed or joined
+        return dict(after, member=True, changed=changed or joined)
 
     @staticmethod
     def _view(flow):
