@@ -9,6 +9,7 @@ against twilio_argument_spec() in plugins/module_utils/api.py, the spec every
 module is built from, and rendered the way AWX renders injectors (a Jinja2
 sandbox in which a blank input is undefined and renders as ""), then fed to a
 real TwilioModule to see which connection options the module ends up with.
+The rendering (tests/unit/awx_credential.py) is shared with test_awx_job.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,16 +22,18 @@ import os
 
 import pytest
 import yaml
-from jinja2 import sandbox
 
 from ansible.module_utils import basic
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.flexops.twilio.plugins.module_utils import api
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CREDENTIAL_TYPE = os.path.join(ROOT, "extensions", "awx", "twilio_credential_type.yml")
+from ansible_collections.flexops.twilio.tests.unit.awx_credential import (
+    CREDENTIAL_TYPE,
+    ROOT,
+    load_credential_type,
+    render_like_awx,
+)
 
 ACCOUNT = "AC" + "1" * 32
 API_KEY = "SK" + "2" * 32
@@ -38,8 +41,7 @@ API_KEY = "SK" + "2" * 32
 
 @pytest.fixture(scope="module")
 def credential_type():
-    with open(CREDENTIAL_TYPE) as handle:
-        return yaml.safe_load(handle)
+    return load_credential_type()
 
 
 def env_fallbacks():
@@ -50,20 +52,6 @@ def env_fallbacks():
         if fallback and fallback[0] in (env_fallback, getattr(api, "env_fallback_set", None)):
             result[name] = list(fallback[1])
     return result
-
-
-def render_like_awx(credential_type, inputs):
-    """What AWX puts into the job's environment for a credential with ``inputs``.
-
-    Mirrors CredentialType.inject_credential: only inputs with a non-empty value
-    are in the template namespace; every env injector is rendered and set.
-    """
-    namespace = dict((k, v) for k, v in inputs.items() if v not in ("", None))
-    env = sandbox.ImmutableSandboxedEnvironment()
-    return dict(
-        (name, env.from_string(template).render(**namespace))
-        for name, template in credential_type["injectors"]["env"].items()
-    )
 
 
 def digest(value):
