@@ -336,4 +336,3 @@ def test_the_scan_finds_a_printed_token(awx):
     assert os.path.join("artifacts", "3", "stdout") in files
     assert any(path.startswith(os.path.join("artifacts", "3", "job_events")) for path in files)
     assert set(label for found in files.values() for label in found) == {label}
-
