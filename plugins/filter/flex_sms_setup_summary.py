@@ -136,7 +136,6 @@ def _verified(item, route, line):
                 route_problems=route.get("problems") or [])
     if route.get("reaches_flex") is False:
         item["ok"] = False
-        item["problems"] = item["problems"] + [p["code"] for p in item["route_problems"] if p["code"] not in item["problems"]]
     if line:
         item["line"] = line + (" [changed]" if item["changed"] else "")
 

@@ -9,7 +9,7 @@ Used by flex_sms_route_info (and through it by the role flex_sms_setup). Two par
 * ``gather(m, ...)``: the account-wide look-ups, a fixed number of listings
   that grows with pages and services, not with numbers (numbers, Flex Flows,
   Proxy services and their pools, Messaging Services and their numbers,
-  Conversations addresses, Studio flows), then one fetch per Studio flow in use;
+  Conversations addresses), then one fetch per Studio flow in use;
 * ``route(number, facts)``: the delivery rules of the shared contract
   (docs/troubleshooting.md, "Where an inbound SMS goes"), pure, no requests.
 
@@ -164,7 +164,10 @@ def conversations_addresses(m):
 
 def _load(m, kind, sid):
     if kind == "flow":
-        return lookups.studio_flow_by_sid(m, sid)
+        try:
+            return lookups.studio_flow_by_sid(m, sid)
+        except ValidationError:
+            return None  # 404: the flow does not exist
     if kind == "flex":
         try:
             return lookups.flex_configuration(m)
@@ -177,15 +180,16 @@ def gather(m, proxy_service=lookups.DEFAULT_PROXY_SERVICE, phone_numbers=None):
     """Everything the rules read, in two rounds of look-ups that run at the same time (none per number).
 
     Round one lists the collections; round two lists each service's pool, fetches the Studio flows in
-    use (by the numbers in ``phone_numbers``, default all) and, only when a Conversations address names
-    a conversation service, the Flex Configuration.
+    use (by the numbers in ``phone_numbers``, default all; a flow that answers 404 does not exist, so
+    the Studio flows are not listed) and, only when a Conversations address names a conversation
+    service, the Flex Configuration.
     """
-    numbers, flows, proxies, messaging, addresses, studio = lookups.concurrently(
+    numbers, flows, proxies, messaging, addresses = lookups.concurrently(
         m, lookups.incoming_numbers, lookups.flex_flows, lookups.proxy_services, lookups.messaging_services,
-        conversations_addresses, lookups.studio_flows)
+        conversations_addresses)
     facts = dict(
         numbers=numbers, by_e164=dict((n.get("phone_number"), n) for n in numbers),
-        sms_flows=[f for f in flows if is_sms(f)], studio_names=dict((s["sid"], s.get("friendly_name")) for s in studio),
+        sms_flows=[f for f in flows if is_sms(f)],
         flex_proxy=next((s for s in proxies if proxy_service in (s.get("sid"), s.get("unique_name"))), None),
         flex_proxy_name=proxy_service, flex_service=None,
         address_of=dict((a.get("address"), a) for a in addresses if (a.get("type") or "sms") == "sms"),
@@ -196,11 +200,12 @@ def gather(m, proxy_service=lookups.DEFAULT_PROXY_SERVICE, phone_numbers=None):
                  + [_auto(a).get("studio_flow_sid") for e, a in facts["address_of"].items() if mine(e)]
                  + [flow_sid_from_webhook_url(n.get("sms_url")) for n in numbers if mine(n.get("phone_number"))])
     todo = [("proxy", s["sid"]) for s in proxies] + [("messaging", s["sid"]) for s in messaging]
-    todo += [("flow", sid) for sid in sorted(in_use & set(facts["studio_names"]))]
+    todo += [("flow", sid) for sid in sorted(filter(None, in_use))]
     if any(_auto(a).get("conversation_service_sid") for e, a in facts["address_of"].items() if mine(e)):
         todo.append(("flex", None))
     loaded = dict(zip(todo, lookups.concurrently(m, *[(lambda mm, t=t: _load(mm, *t)) for t in todo])))
-    facts["flows"] = dict((sid, v) for (kind, sid), v in loaded.items() if kind == "flow")
+    facts["flows"] = dict((sid, v) for (kind, sid), v in loaded.items() if kind == "flow" and v is not None)
+    facts["studio_names"] = dict((sid, v.get("friendly_name")) for sid, v in facts["flows"].items())
     facts["flex_service"] = (loaded.get(("flex", None)) or {}).get("flex_service_instance_sid")
     facts["proxy_of"] = dict((n.get("sid"), s) for s in proxies for n in loaded[("proxy", s["sid"])])
     facts["messaging_of"] = dict((n.get("sid"), s) for s in messaging for n in loaded[("messaging", s["sid"])])

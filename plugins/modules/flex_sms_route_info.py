@@ -41,10 +41,11 @@ description:
   - Null means Twilio's behaviour is unknown in that case (RV(numbers[].why) says which); the role
     M(flexops.twilio.flex_sms_setup) warns about such numbers and fails on false ones.
   - "Requests grow with pages and services, not with numbers: one listing each of the numbers, the Flex
-    Flows, the Proxy services, the Messaging Services, the Conversations addresses (50 per page) and the
-    Studio flows; one listing of each service's pool; one fetch per Studio flow in use; the Flex
-    Configuration only when a Conversations address names a conversation service. Independent look-ups run
-    at the same time. Also in check mode; it never writes."
+    Flows, the Proxy services, the Messaging Services and the Conversations addresses (50 per page); one
+    listing of each service's pool; one fetch per Studio flow in use (by the numbers reported on; the
+    Studio flows are not listed, a flow that answers 404 does not exist); the Flex Configuration only when
+    a Conversations address names a conversation service. Independent look-ups run at the same time, in
+    two rounds. Also in check mode; it never writes."
 extends_documentation_fragment:
   - flexops.twilio.twilio
 attributes:
