@@ -11,7 +11,7 @@ every auto-creation type). The module runs in-process (one run per seed)
 against the simulator; for every number ``GET /_sim/deliver`` says what Twilio
 would do. Where the oracle is certain, the module's reaches_flex must equal
 its flex_task; where the oracle is null, the module's must be null too; the
-route names must agree.
+route names and the deciding rule must agree.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -136,7 +136,7 @@ def matrix_seed(seed):
                              phone_numbers=pools[FLEX_KS]),
                         dict(sid=OTHER_KS, unique_name="Sales Proxy", phone_numbers=pools[OTHER_KS])],
         studio_flows=studio, flex_flows=flex_flows, conversations_addresses=addresses,
-    ))]
+    )])
 
 
 def oracle(sim, number):
@@ -159,7 +159,7 @@ def test_module_agrees_with_the_delivery_oracle(sim, capsys):
             compared += 1
             rules.add(truth["rule"])
             certain += bool(truth["certain"])
-            mismatch = item["route"] != truth["route"] or (
+            mismatch = item["route"] != truth["route"] or item["rule"] != truth["rule"] or (
                 item["reaches_flex"] != truth["flex_task"] if truth["certain"] else item["reaches_flex"] is not None)
             if mismatch:
                 disagreements.append("seed %d %s: module %s/%s rule %s (%s); oracle %s/%s rule %s (%s)" % (
