@@ -204,6 +204,9 @@ def gather(m, proxy_service=lookups.DEFAULT_PROXY_SERVICE, phone_numbers=None):
     if any(_auto(a).get("conversation_service_sid") for e, a in facts["address_of"].items() if mine(e)):
         todo.append(("flex", None))
     loaded = dict(zip(todo, lookups.concurrently(m, *[(lambda mm, t=t: _load(mm, *t)) for t in todo])))
+    facts["flows_of"] = {}
+    for flow in facts["sms_flows"]:  # by contact identity, compared exactly (E.164)
+        facts["flows_of"].setdefault(flow.get("contact_identity"), []).append(flow)
     facts["flows"] = dict((sid, v) for (kind, sid), v in loaded.items() if kind == "flow" and v is not None)
     facts["studio_names"] = dict((sid, v.get("friendly_name")) for sid, v in facts["flows"].items())
     facts["flex_service"] = (loaded.get(("flex", None)) or {}).get("flex_service_instance_sid")
@@ -270,7 +273,7 @@ class _Number(object):
         self.facts = facts
         self.n = number or {}
         self.e164 = phone_number
-        self.flows = [f for f in facts["sms_flows"] if f.get("contact_identity") == phone_number]
+        self.flows = facts["flows_of"].get(phone_number, [])
         self.enabled = [f for f in self.flows if f.get("enabled")]
         sid = self.n.get("sid")
         self.ms = facts["messaging_of"].get(sid) if sid else None

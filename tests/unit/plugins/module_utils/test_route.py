@@ -45,8 +45,11 @@ def address(kind="studio", enabled=True, flow_sid=FW_OK, service=None):
 def facts(number=None, flows=(), pool=None, ms=None, addr=None):
     number = dict(dict(sid=PN, phone_number=N, sms_url="", sms_application_sid=""), **(number or {}))
     defs = {FW_OK: definition("incomingMessage", "incomingConversationMessage"), FW_LEGACY: definition("incomingMessage")}
+    flows_of = {}
+    for f in flows:
+        flows_of.setdefault(f["contact_identity"], []).append(f)
     return dict(
-        numbers=[number], by_e164={N: number}, sms_flows=list(flows),
+        numbers=[number], by_e164={N: number}, sms_flows=list(flows), flows_of=flows_of,
         studio_names=dict((sid, "flow %s" % sid[-1]) for sid in defs),
         flows=dict((sid, dict(sid=sid, definition=d)) for sid, d in defs.items()),
         flex_proxy=FLEX_KS, flex_proxy_name="Flex Proxy Service", flex_service=FLEX_IS,
