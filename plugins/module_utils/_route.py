@@ -24,14 +24,12 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
-from ansible_collections.flexops.twilio.plugins.module_utils.api import blank_to_none
-from ansible_collections.flexops.twilio.plugins.module_utils.flex_flow import e164, is_sms, managed_view
-from ansible_collections.flexops.twilio.plugins.module_utils.studio import (
-    flow_sid_from_webhook_url,
-    send_to_flex_reachability,
-)
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import _runner
+from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import Problem, ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import e164, is_sms, managed_view
+from ansible_collections.flexops.twilio.plugins.module_utils._studio import flow_reports, flow_sid_from_webhook_url
 
 ROUTES = ("flex_legacy", "flex_conversations", "studio", "webhook", "twiml_app", "messaging_service",
           "proxy_other", "none")
@@ -148,9 +146,10 @@ class _Default(dict):
 
 
 def problem(code, **facts):
-    message, fix = PROBLEMS[code]
+    """The Problem (``_errors.Problem``: code, entry, msg, fix) of ``code`` for one number's facts."""
+    msg, fix = PROBLEMS[code]
     values = _Default((k, "none" if v is None else v) for k, v in facts.items())
-    return dict(code=code, message=message.format_map(values), fix=fix.format_map(values))
+    return Problem(code, msg.format_map(values), fix=fix.format_map(values), entry=facts.get("phone_number"))
 
 
 # -- look-ups -------------------------------------------------------------
@@ -184,7 +183,7 @@ def gather(m, proxy_service=lookups.DEFAULT_PROXY_SERVICE, phone_numbers=None):
     the Studio flows are not listed) and, only when a Conversations address names a conversation
     service, the Flex Configuration.
     """
-    numbers, flows, proxies, messaging, addresses = lookups.concurrently(
+    numbers, flows, proxies, messaging, addresses = _runner.concurrently(
         m, lookups.incoming_numbers, lookups.flex_flows, lookups.proxy_services, lookups.messaging_services,
         conversations_addresses)
     facts = dict(
@@ -203,12 +202,14 @@ def gather(m, proxy_service=lookups.DEFAULT_PROXY_SERVICE, phone_numbers=None):
     todo += [("flow", sid) for sid in sorted(filter(None, in_use))]
     if any(_auto(a).get("conversation_service_sid") for e, a in facts["address_of"].items() if mine(e)):
         todo.append(("flex", None))
-    loaded = dict(zip(todo, lookups.concurrently(m, *[(lambda mm, t=t: _load(mm, *t)) for t in todo])))
+    loaded = dict(zip(todo, _runner.concurrently(m, *[(lambda mm, t=t: _load(mm, *t)) for t in todo])))
     facts["flows_of"] = {}
     for flow in facts["sms_flows"]:  # by contact identity, compared exactly (E.164)
         facts["flows_of"].setdefault(flow.get("contact_identity"), []).append(flow)
-    facts["flows"] = dict((sid, v) for (kind, sid), v in loaded.items() if kind == "flow" and v is not None)
-    facts["studio_names"] = dict((sid, v.get("friendly_name")) for sid, v in facts["flows"].items())
+    flows = [sid for (kind, sid), v in loaded.items() if kind == "flow" and v is not None]
+    facts["studio_names"] = dict((sid, loaded[("flow", sid)].get("friendly_name")) for sid in flows)
+    # The flows are read (cached) above: the reports of both trigger events send no request.
+    facts["reports"] = dict((event, flow_reports(m, flows, event)) for event in (LEGACY_EVENT, CONVERSATIONS_EVENT))
     facts["flex_service"] = (loaded.get(("flex", None)) or {}).get("flex_service_instance_sid")
     facts["proxy_of"] = dict((n.get("sid"), s) for s in proxies for n in loaded[("proxy", s["sid"])])
     facts["messaging_of"] = dict((n.get("sid"), s) for s in messaging for n in loaded[("messaging", s["sid"])])
@@ -239,12 +240,13 @@ def _auto(address):
 
 def _studio(facts, sid, event):
     """The Studio piece for flow ``sid`` entered through ``event``: exists, reaches, widget, problem."""
-    out = dict(flow_sid=sid, flow_name=facts["studio_names"].get(sid), trigger_event=event, exists=sid in facts["flows"],
-               reaches_send_to_flex=None, widget=None, problem=None)
+    report = facts["reports"][event].get(sid)
+    out = dict(flow_sid=sid, flow_name=facts["studio_names"].get(sid), trigger_event=event,
+               exists=isinstance(report, dict), reaches_send_to_flex=None, widget=None, path=[], problem=None)
     if not out["exists"]:
         out["problem"] = "the flow does not exist" if sid else "no Studio flow is set"
         return out
-    reach = send_to_flex_reachability(facts["flows"][sid].get("definition"), event)
+    reach = report["send_to_flex"]
     out.update(reaches_send_to_flex=reach["reachable"], widget=reach["widget"], path=reach["path"],
                problem=reach["problem"])
     return out

@@ -185,7 +185,7 @@ numbers:
         widget: {description: The nearest reachable Send to Flex widget, type: str}
         problem: {description: Why it does not reach Send to Flex, type: str}
     problems:
-      description: What keeps the message from Flex, or makes the outcome unknown.
+      description: What keeps the message from Flex, or makes the outcome unknown (the collection's problem type, see docs/problems.md).
       type: list
       elements: dict
       contains:
@@ -197,7 +197,10 @@ numbers:
             V(sms_application_shadows), V(conversations_address_sms_url), V(conversations_address_in_flex_proxy),
             V(legacy_and_conversations_address), V(flex_flow_number_not_owned) (all codes: docs/troubleshooting.md).
           type: str
-        message: {description: The problem in one line, type: str}
+        entry: {description: The number the problem is about, type: str}
+        option: {description: Always null (no option of this module is to blame), type: str}
+        holder: {description: Always null (the Messaging Service or Proxy service is named in RV(numbers[].problems[].msg)), type: str}
+        msg: {description: The problem in one line, type: str}
         fix: {description: The collection option or role variable that repairs it, or the Console step, type: str}
 summary:
   description: Counts of numbers, reaching Flex or not or unknown, in total and per route.
@@ -221,8 +224,9 @@ api_stats:
 """
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _route
-from ansible_collections.flexops.twilio.plugins.module_utils.api import TwilioModule
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError, check_e164
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_e164
 
 
 class FlexSmsRouteInfo(TwilioModule):
@@ -232,10 +236,12 @@ class FlexSmsRouteInfo(TwilioModule):
     )
 
     def validate(self):
-        for number in self.params["phone_numbers"] or []:
-            check_e164("phone_numbers", number)
+        for index, number in enumerate(self.params["phone_numbers"] or []):
+            check_e164("phone_numbers[%d]" % index, number)
         if not (self.params["proxy_service"] or "").strip():
-            raise ValidationError("proxy_service must not be empty: give the unique name or SID of the Flex Proxy Service.")
+            raise ValidationError("proxy_service must not be empty: give the unique name or SID of the Flex Proxy Service.",
+                                  code="invalid_value", option="proxy_service",
+                                  fix="Give the unique name or SID of the Flex Proxy Service.")
 
     def run(self):
         wanted = self.params["phone_numbers"]

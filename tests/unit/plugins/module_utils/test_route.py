@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _route
+from ansible_collections.flexops.twilio.plugins.module_utils._studio import flow_report
 
 AC = "AC" + "a" * 32
 N = "+14155550101"
@@ -51,7 +52,8 @@ def facts(number=None, flows=(), pool=None, ms=None, addr=None):
     return dict(
         numbers=[number], by_e164={N: number}, sms_flows=list(flows), flows_of=flows_of,
         studio_names=dict((sid, "flow %s" % sid[-1]) for sid in defs),
-        flows=dict((sid, dict(sid=sid, definition=d)) for sid, d in defs.items()),
+        reports=dict((event, dict((sid, flow_report(dict(sid=sid, definition=d), event, brief=True)) for sid, d in defs.items()))
+                     for event in ("incomingMessage", "incomingConversationMessage")),
         flex_proxy=FLEX_KS, flex_proxy_name="Flex Proxy Service", flex_service=FLEX_IS,
         proxy_of={PN: pool} if pool else {}, messaging_of={PN: ms} if ms else {},
         address_of={N: addr} if addr else {})
@@ -107,7 +109,7 @@ def test_rules(kwargs, route, reaches, rule, problems):
     assert (item["route"], item["reaches_flex"], item["rule"], codes(item)) == (route, reaches, rule, problems)
     assert item["certain"] is (reaches is not None)
     for p in item["problems"]:
-        assert p["message"] and p["fix"] and "{" not in p["message"] + p["fix"]
+        assert p["msg"] and p["fix"] and p["entry"] == N and "{" not in p["msg"] + p["fix"]
 
 
 def test_studio_piece_names_the_trigger_event():
