@@ -172,7 +172,9 @@ numbers:
       contains:
         sid: {description: The address's SID (C(IG...)), type: str}
         friendly_name: {description: Its name, type: str}
-        auto_creation: {description: "Its C(auto_creation): C(enabled), C(type), C(conversation_service_sid), C(studio_flow_sid), C(webhook_url), ...", type: dict}
+        auto_creation:
+          description: "Its C(auto_creation): C(enabled), C(type), C(conversation_service_sid), C(studio_flow_sid), C(webhook_url), ..."
+          type: dict
     studio:
       description: The Studio flow the decision depended on (null when none).
       type: dict
@@ -199,7 +201,7 @@ numbers:
           type: str
         entry: {description: The number the problem is about, type: str}
         option: {description: Always null (no option of this module is to blame), type: str}
-        holder: {description: Always null (the Messaging Service or Proxy service is named in RV(numbers[].problems[].msg)), type: str}
+        holder: {description: "Always null (the Messaging Service or Proxy service is named in the message)", type: str}
         msg: {description: The problem in one line, type: str}
         fix: {description: The collection option or role variable that repairs it, or the Console step, type: str}
 summary:
@@ -215,7 +217,10 @@ report:
   type: list
   elements: str
   sample:
-    - "+15551230001 -> [flex_legacy] Flex Proxy Service (KS...) -> FO... (studio) -> studio flow Messaging Flow (FW...) -> Send to Flex SendMessageToAgent -> reaches Flex: yes"
+    - "+15551230001 -> Flex Proxy Service (KS...) -> FO... -> studio flow Messaging Flow (FW...) -> Send to Flex: yes
+      (SendMessageToAgent) -> reaches Flex: yes (flex_legacy)"
+    - "+15551230002 -> Messaging Service A2P (MG..., does not defer) -> reaches Flex: NO (messaging_service)
+      PROBLEM: messaging_service_captures_inbound"
 api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
