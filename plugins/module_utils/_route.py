@@ -194,7 +194,10 @@ def gather(m, proxy_service=lookups.DEFAULT_PROXY_SERVICE, phone_numbers=None):
         address_of=dict((a.get("address"), a) for a in addresses if (a.get("type") or "sms") == "sms"),
     )
     wanted = set(phone_numbers) if phone_numbers is not None else None
-    mine = lambda e164_: wanted is None or e164_ in wanted  # noqa: E731
+
+    def mine(number):
+        return wanted is None or number in wanted
+
     in_use = set([managed_view(f).get("studio_flow") for f in facts["sms_flows"] if mine(f.get("contact_identity"))]
                  + [_auto(a).get("studio_flow_sid") for e, a in facts["address_of"].items() if mine(e)]
                  + [flow_sid_from_webhook_url(n.get("sms_url")) for n in numbers if mine(n.get("phone_number"))])

@@ -221,6 +221,13 @@ report:
       (SendMessageToAgent) -> reaches Flex: yes (flex_legacy)"
     - "+15551230002 -> Messaging Service A2P (MG..., does not defer) -> reaches Flex: NO (messaging_service)
       PROBLEM: messaging_service_captures_inbound"
+check_mode:
+  description:
+    - Whether the task ran in check mode (it reads the same either way). A caller that previews changes in
+      check mode, as the role M(flexops.twilio.flex_sms_setup) does, knows the answer describes the account
+      as it is, not as it would be.
+  returned: success
+  type: bool
 api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
@@ -255,7 +262,7 @@ class FlexSmsRouteInfo(TwilioModule):
             wanted = _route.sms_numbers(facts) + _route.orphan_flow_numbers(facts)
         items = [_route.route(number, facts) for number in sorted(set(wanted))]
         return dict(changed=False, numbers=items, summary=_route.summary(items),
-                    report=[_route.report_line(item) for item in items])
+                    report=[_route.report_line(item) for item in items], check_mode=self.check_mode)
 
 
 def main():

@@ -30,8 +30,11 @@ def definition(events):
     ])
 
 
+def number(index):
+    return "+1555200%04d" % index
+
+
 def seed():
-    number = lambda i: "+1555200%04d" % i  # noqa: E731
     flow = dict(legacy=sid("FW", 0), conv=sid("FW", 1), unused=sid("FW", 2))
     return dict(accounts=[dict(
         sid=AC, auth_token="route-budget-token", friendly_name="Route budget",

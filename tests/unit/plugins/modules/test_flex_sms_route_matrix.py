@@ -170,4 +170,3 @@ def test_module_agrees_with_the_delivery_oracle(sim, capsys):
     # The matrix really covers the rules (and mostly certain outcomes), not a few easy cases.
     assert len(rules) >= 10, sorted(rules)
     assert certain >= compared // 2
-
