@@ -136,42 +136,42 @@ numbers:
       description: The Messaging Service that holds the number (null when none).
       type: dict
       contains:
-        sid: {description: The service's SID (C(MG...)), type: str}
-        friendly_name: {description: Its name, type: str}
-        use_inbound_webhook_on_number: {description: True when it defers inbound to the number's handler, type: bool}
-        us_app_to_person_registered: {description: True when a US A2P 10DLC campaign is registered on it, type: bool}
+        sid: {description: "The service's SID (C(MG...))", type: str}
+        friendly_name: {description: "Its name", type: str}
+        use_inbound_webhook_on_number: {description: "True when it defers inbound to the number's handler", type: bool}
+        us_app_to_person_registered: {description: "True when a US A2P 10DLC campaign is registered on it", type: bool}
     proxy_service:
       description: The Proxy service whose pool holds the number (null when none).
       type: dict
       contains:
-        sid: {description: The service's SID (C(KS...)), type: str}
-        unique_name: {description: Its unique name, type: str}
-        is_flex_proxy_service: {description: True when it is O(proxy_service), type: bool}
+        sid: {description: "The service's SID (C(KS...))", type: str}
+        unique_name: {description: "Its unique name", type: str}
+        is_flex_proxy_service: {description: "True when it is O(proxy_service)", type: bool}
     handler:
       description: The number's own handler.
       type: dict
       contains:
-        sms_application_sid: {description: The SMS application (C(AP...)) or null, type: str}
-        sms_url: {description: The C(sms_url) or null, type: str}
+        sms_application_sid: {description: "The SMS application (C(AP...)) or null", type: str}
+        sms_url: {description: "The C(sms_url) or null", type: str}
         sms_url_kind: {description: "V(none), V(studio) (a Studio flow's webhook), V(proxy) (a Proxy webhook) or V(other)", type: str}
     flex_flows:
       description: The number's SMS Flex Flows (legacy SMS addresses).
       type: list
       elements: dict
       contains:
-        sid: {description: The flow's SID (C(FO...)), type: str}
-        friendly_name: {description: Its name, type: str}
-        enabled: {description: Whether it is enabled, type: bool}
+        sid: {description: "The flow's SID (C(FO...))", type: str}
+        friendly_name: {description: "Its name", type: str}
+        enabled: {description: "Whether it is enabled", type: bool}
         integration_type: {description: "V(studio), V(webhook) (the API's C(external)) or V(task)", type: str}
-        studio_flow_sid: {description: Its Studio flow (C(FW...)) or null, type: str}
-        webhook_url: {description: Its webhook URL or null, type: str}
-        chat_service_sid: {description: Its chat service (C(IS...)), type: str}
+        studio_flow_sid: {description: "Its Studio flow (C(FW...)) or null", type: str}
+        webhook_url: {description: "Its webhook URL or null", type: str}
+        chat_service_sid: {description: "Its chat service (C(IS...))", type: str}
     conversations_address:
       description: The number's Conversations address (type C(sms)), null when none.
       type: dict
       contains:
-        sid: {description: The address's SID (C(IG...)), type: str}
-        friendly_name: {description: Its name, type: str}
+        sid: {description: "The address's SID (C(IG...))", type: str}
+        friendly_name: {description: "Its name", type: str}
         auto_creation:
           description: "Its C(auto_creation): C(enabled), C(type), C(conversation_service_sid), C(studio_flow_sid), C(webhook_url), ..."
           type: dict
@@ -179,13 +179,13 @@ numbers:
       description: The Studio flow the decision depended on (null when none).
       type: dict
       contains:
-        flow_sid: {description: The flow's SID, type: str}
-        flow_name: {description: Its name (null when it does not exist), type: str}
-        exists: {description: Whether the flow exists, type: bool}
-        trigger_event: {description: V(incomingMessage) or V(incomingConversationMessage), type: str}
-        reaches_send_to_flex: {description: Whether Send to Flex is reachable from that event (null when the flow is missing), type: bool}
-        widget: {description: The nearest reachable Send to Flex widget, type: str}
-        problem: {description: Why it does not reach Send to Flex, type: str}
+        flow_sid: {description: "The flow's SID", type: str}
+        flow_name: {description: "Its name (null when it does not exist)", type: str}
+        exists: {description: "Whether the flow exists", type: bool}
+        trigger_event: {description: "V(incomingMessage) or V(incomingConversationMessage)", type: str}
+        reaches_send_to_flex: {description: "Whether Send to Flex is reachable from that event (null when the flow is missing)", type: bool}
+        widget: {description: "The nearest reachable Send to Flex widget", type: str}
+        problem: {description: "Why it does not reach Send to Flex", type: str}
     problems:
       description: What keeps the message from Flex, or makes the outcome unknown (the collection's problem type, see docs/problems.md).
       type: list
@@ -199,11 +199,11 @@ numbers:
             V(sms_application_shadows), V(conversations_address_sms_url), V(conversations_address_in_flex_proxy),
             V(legacy_and_conversations_address), V(flex_flow_number_not_owned) (all codes: docs/troubleshooting.md).
           type: str
-        entry: {description: The number the problem is about, type: str}
-        option: {description: Always null (no option of this module is to blame), type: str}
+        entry: {description: "The number the problem is about", type: str}
+        option: {description: "Always null (no option of this module is to blame)", type: str}
         holder: {description: "Always null (the Messaging Service or Proxy service is named in the message)", type: str}
-        msg: {description: The problem in one line, type: str}
-        fix: {description: The collection option or role variable that repairs it, or the Console step, type: str}
+        msg: {description: "The problem in one line", type: str}
+        fix: {description: "The collection option or role variable that repairs it, or the Console step", type: str}
 summary:
   description: Counts of numbers, reaching Flex or not or unknown, in total and per route.
   returned: success
