@@ -51,6 +51,13 @@ options:
     description: Labels that have no number (yet), listed after the numbers.
     type: list
     elements: str
+  routes:
+    description:
+      - The registered result of M(flexops.twilio.flex_sms_route_info) for the same numbers (the role's
+        verification step). When given, each number's C(line) is that module's report line (plus
+        C([changed])), and C(route), C(reaches_flex) and C(route_problems) (its problems) are added;
+        C(ok) is false when the number does not reach Flex.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -68,6 +75,7 @@ _value:
       C(handler_type), C(address_sid), C(ok), C(problems) and C(line) (one readable line).
     - With O(state=present) also C(integration_type), C(integration), C(studio_flow_sid),
       C(studio_flow_name), C(send_to_flex) and C(send_to_flex_widget).
+    - With O(routes) also C(route), C(reaches_flex) and C(route_problems).
   type: list
   elements: dict
 """
@@ -125,11 +133,25 @@ def _present(item, entry, r, wanted, proxy_name, default_type):
         " PROBLEM: " + ", ".join(problems) if problems else "")
 
 
-def flex_sms_setup_summary(entries, result, state, proxy_service, integration_type="studio", wanted=None, pending=None):
+def _verified(item, route, line):
+    """The role's entry with the verification step's view (flex_sms_route_info) of the same number."""
+    item.update(route=route.get("route"), reaches_flex=route.get("reaches_flex"),
+                route_problems=route.get("problems") or [])
+    if route.get("reaches_flex") is False:
+        item["ok"] = False
+    if line:
+        item["line"] = line + (" [changed]" if item["changed"] else "")
+
+
+def flex_sms_setup_summary(entries, result, state, proxy_service, integration_type="studio", wanted=None, pending=None,
+                           routes=None):
     if state not in ("present", "absent"):
         raise AnsibleFilterError("flex_sms_setup_summary: state must be present or absent, not %r" % (state,))
     results = (result or {}).get("addresses") or []
     wanted = wanted or []
+    report = (routes or {}).get("report") or []
+    by_number = dict((n.get("phone_number"), (n, report[i] if i < len(report) else None))
+                     for i, n in enumerate((routes or {}).get("numbers") or []))
     out = []
     for index, entry in enumerate(entries or []):
         r = results[index] if index < len(results) and isinstance(results[index], dict) else {}
@@ -152,6 +174,8 @@ def flex_sms_setup_summary(entries, result, state, proxy_service, integration_ty
             item.update(ok=True, problems=[], line="%s -> %s %s, %s" % (
                 entry.get("phone_number"), "removed from" if item["proxy_changed"] else "not in", proxy_service,
                 "SMS address deleted" if item["address_changed"] else "no SMS address"))
+        if item["phone_number"] in by_number:
+            _verified(item, *by_number[item["phone_number"]])
         out.append(item)
     for label in pending or []:
         out.append(dict(

@@ -6,7 +6,10 @@ account a 10-account rollout on a 2-core controller was CPU-bound and forks=10
 was only x4 faster than forks=1. This keeps the count from creeping back:
 the set-up path (numbers given by phone_number) and the teardown path each
 run exactly one flexops.twilio module task, and step 1 (which runs a module
-per label) is only included when an entry is given by label.
+per label) is only included when an entry is given by label. Step 5's
+verification (issue 13, tasks/verify.yml) is one more module task, skipped
+(no module run) with flex_sms_setup_verify=skip, in check mode and for the
+teardown.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,11 +48,20 @@ def test_set_up_and_teardown_are_one_module_task_each():
         assert module_tasks(name) == []
 
 
+def test_verification_is_one_module_task_that_skip_check_mode_and_absent_leave_out():
+    [task] = module_tasks("verify.yml")
+    assert "flexops.twilio.flex_sms_route_info" in task
+    assert set(task["when"]) >= {"flex_sms_setup_state == 'present'", "flex_sms_setup_verify != 'skip'", "not ansible_check_mode"}
+    imports = [t.get("ansible.builtin.import_tasks") for t in flatten(load("verify.yml")) if "ansible.builtin.import_tasks" in t]
+    assert imports == ["report.yml"]
+
+
 def test_main_imports_and_includes():
     main = list(flatten(load("main.yml")))
     imports = dict((t.get("ansible.builtin.import_tasks"), t.get("when")) for t in main if "ansible.builtin.import_tasks" in t)
     includes = dict((t.get("ansible.builtin.include_tasks"), t.get("when")) for t in main if "ansible.builtin.include_tasks" in t)
-    assert set(imports) == {"validate.yml", "addresses.yml", "absent.yml", "report.yml"}
+    assert set(imports) == {"validate.yml", "addresses.yml", "absent.yml", "verify.yml"}
     # step 1 only when some entry has no phone_number (is given by label)
     assert includes == {"numbers.yml": "__flex_sms_setup_entries | selectattr('phone_number', 'none') | list | length > 0"}
-    assert sorted(os.listdir(TASKS)) == ["absent.yml", "addresses.yml", "main.yml", "numbers.yml", "report.yml", "validate.yml"]
+    assert sorted(os.listdir(TASKS)) == ["absent.yml", "addresses.yml", "main.yml", "numbers.yml", "report.yml", "validate.yml",
+                                         "verify.yml"]

@@ -89,3 +89,19 @@ def test_a_skipped_or_failed_result_gives_unrouted_entries():
 def test_bad_state():
     with pytest.raises(AnsibleFilterError, match="state must be present or absent"):
         flex_sms_setup_summary([], {}, "gone", "Flex Proxy Service")
+
+
+def test_routes_replace_the_line_and_flag_numbers_that_do_not_reach_flex():
+    entries = [dict(phone_number="+14155550102", label=None), dict(phone_number="+14155550103", label=None)]
+    result = dict(addresses=[dict(phone_number=e["phone_number"], changed=i == 0, address=address(), proxy_service=PROXY,
+                                  studio_flow=FLOW) for i, e in enumerate(entries)])
+    problem = dict(code="messaging_service_captures_inbound", msg="m", fix="f")
+    routes = dict(numbers=[dict(phone_number="+14155550103", route="messaging_service", reaches_flex=False, problems=[problem]),
+                           dict(phone_number="+14155550102", route="flex_legacy", reaches_flex=True, problems=[])],
+                  report=["+14155550103 -> Messaging Service ... -> reaches Flex: NO (messaging_service)",
+                          "+14155550102 -> Flex Proxy Service ... -> reaches Flex: yes (flex_legacy)"])
+    ok, broken = flex_sms_setup_summary(entries, result, "present", "Flex Proxy Service", routes=routes)
+    assert ok["line"] == "+14155550102 -> Flex Proxy Service ... -> reaches Flex: yes (flex_legacy) [changed]"
+    assert (ok["ok"], ok["route"], ok["reaches_flex"], ok["problems"]) == (True, "flex_legacy", True, [])
+    assert broken["line"] == "+14155550103 -> Messaging Service ... -> reaches Flex: NO (messaging_service)"
+    assert (broken["ok"], broken["problems"], broken["route_problems"]) == (False, [], [problem])
