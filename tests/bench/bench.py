@@ -413,7 +413,6 @@ class Bench(object):
                 # cannot speed it up much beyond the number of cores.
                 self.add_info("multi %s: forks=1 / forks=%d" % (kind, accounts), detail)
 
-
     def soak(self):
         """The role over 50 new numbers under faults, per fault seed: runs needed, then a rerun (issue 12)."""
         with open(os.path.join(RELIABILITY, "one_run_faults.yml")) as handle:

@@ -112,7 +112,10 @@ def test_a_conflict_counts_as_done_only_when_the_re_read_confirms_it(writer, the
     m, twilio = writer(), Twilio(dict(status=400, code=80104))
     if there:
         twilio.live = dict(sid="PN1")
-    conflict = lambda exc: exc.details.get("code") == 80104  # noqa: E731
+
+    def conflict(exc):
+        return exc.details.get("code") == 80104
+
     if there:
         assert m.write_once("Adding +1555 to Proxy service KS1", twilio.do, twilio.verify, conflict=conflict) == dict(sid="PN1")
         assert m.warnings == ["Adding +1555 to Proxy service KS1: Twilio refused it with error 80104; found it applied on re-reading."]
