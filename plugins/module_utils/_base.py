@@ -265,6 +265,7 @@ class TwilioModule(object):
         """
         retry = None
         while True:
+            error = None
             try:
                 with self.api(what):
                     return do()
