@@ -26,7 +26,8 @@ try:
     from twilio.rest import Client
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ProxyError, ReadTimeoutError
-    from urllib3.exceptions import MaxRetryError  # noqa: F401  pylint: disable=unused-import  (for _base.write_once)
+    # MaxRetryError: for _base.write_once
+    from urllib3.exceptions import MaxRetryError  # noqa: F401  pylint: disable=unused-import
     from urllib3.util.retry import Retry
 except ImportError:
     TWILIO_IMPORT_ERROR = traceback.format_exc()
