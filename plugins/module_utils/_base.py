@@ -5,7 +5,7 @@
 """Internal to the flexops.twilio collection, not a public API: the base class of every module.
 
 A module declares its options and implements ``run()``; TwilioModule owns the
-auth options, the client, check mode, reconcile/remove/create_once and the
+auth options, the client, check mode, reconcile/remove/write_once and the
 before/after diffs. See docs/architecture.md.
 """
 
@@ -20,7 +20,15 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _runner
-from ansible_collections.flexops.twilio.plugins.module_utils._client import TWILIO_IMPORT_ERROR, ApiStats, build_client, to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._client import (
+    TWILIO_IMPORT_ERROR,
+    ApiStats,
+    MaxRetryError,
+    blank_to_none,
+    build_client,
+    retry_policy,
+    to_dict,
+)
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import (
     ApiError,
     ValidationError,
@@ -59,6 +67,16 @@ def twilio_argument_spec():
 
 
 _GONE = object()
+
+
+def ambiguous(error):
+    """True for a failed write that may or may not have been applied: its answer was lost, or Twilio answered 5xx."""
+    return bool(error.details.get("lost_response")) or 500 <= (error.details.get("status") or 0) < 600
+
+
+def applied(live, changes):
+    """True when the live managed fields (None: the resource is gone) have every changed value ("" and None alike)."""
+    return live is not None and all(blank_to_none(live.get(k)) == blank_to_none(v) for k, v in changes.items())
 
 
 class TwilioModule(object):
@@ -167,7 +185,7 @@ class TwilioModule(object):
 
     # -- state and diff -----------------------------------------------------
 
-    def reconcile(self, label, before, wanted, create, update, recover=None):
+    def reconcile(self, label, before, wanted, create, update, recover=None, reread=None, conflict=None):
         """Make a resource have ``wanted`` (the managed fields the task sets).
 
         ``before`` is the live resource's managed fields (None when it does not
@@ -176,16 +194,26 @@ class TwilioModule(object):
         mode. Returns ``(changed, result)`` where result is the write's return
         value, or None when nothing was written.
 
-        ``recover()``, when given, is called if a create's answer was lost in
-        transit (connection reset or timeout after sending): it reads the live
-        state again and returns the resource the create made, or None. A POST
-        is never re-sent blindly, so a lost answer cannot make a duplicate.
+        Both writes go through ``write_once()``, which resolves an ambiguous
+        failure (lost answer, timeout, 5xx) by re-reading:
+
+        * ``recover()`` (create) reads the live state again and returns the
+          resource the create made, or None: then the create is sent again.
+          ``conflict(exc)``: Twilio's refusal that means the resource is there
+          already, accepted once ``recover()`` finds it.
+        * ``reread()`` (update) returns ``(managed fields, resource)`` of the
+          live resource (``(None, None)`` when it is gone); the update was
+          applied when the fields have every change, else it is sent again
+          (an update sets absolute values).
+
+        Without them, an ambiguous failure fails the task.
         """
         if before is None:
             self.add_diff(label, None, wanted)
             if self.check_mode:
                 return True, None
-            return True, self.create_once("Creating %s" % label, lambda: create(dict(wanted)), recover)
+            return True, self.write_once("Creating %s" % label, lambda: create(dict(wanted)), verify=recover,
+                                         conflict=conflict, found="the resource it created")
         changes = self.changes(before, wanted)
         if not changes:
             return False, None
@@ -194,31 +222,103 @@ class TwilioModule(object):
         self.add_diff(label, before, after)
         if self.check_mode:
             return True, None
-        with self.api("Updating %s" % label):
-            return True, update(changes)
 
-    def create_once(self, what, create, recover=None):
-        """Run a non-idempotent write; if its answer is lost, ask ``recover()`` before giving up."""
-        try:
-            with self.api(what):
-                return create()
-        except ApiError as exc:
-            if recover is None or not exc.details.get("lost_response"):
-                raise
-            found = recover()
-            if found is None:
-                raise
-            self.warn("%s: the answer was lost in transit; found the resource it created on re-reading." % what)
-            return found
+        def updated():
+            fields, resource = reread()
+            return resource if applied(fields, changes) else None
 
-    def remove(self, label, before, delete):
-        """Delete a resource that exists (``before`` not None)."""
+        return True, self.write_once("Updating %s" % label, lambda: update(changes), verify=updated if reread else None)
+
+    def write_once(self, what, do, verify=None, conflict=None, repeat=True, found="it applied"):
+        """Send one write so that it takes effect once, also when its answer is lost: every write goes through here.
+
+        ``what`` says what the write does, for messages ("Creating SMS address
+        +15551234567"). ``do()`` sends it through the SDK and returns its result
+        as plain data. ``verify()`` only reads: it returns what ``do()`` would
+        have returned when the write has taken effect, or None when it has not
+        (for a delete: anything but None when the resource is gone).
+
+        An ambiguous failure is one that does not say whether Twilio applied
+        the write: the answer was lost (connection dropped after sending, read
+        timeout; ``lost_response``) or Twilio answered 5xx. After one, and only
+        when ``verify`` is given:
+
+        * ``verify()`` says it was applied: its result is returned, with a
+          warning ("...; found <found> on re-reading");
+        * it was not: ``do()`` is sent again, at most ``retries`` times for
+          this write, waiting between tries the backoff of the task's retry
+          policy (``retry_policy``: the same TwilioRetry, ``retries`` and
+          ``retry_max_backoff`` as every request); each repeat is a warning and
+          counts in ``api_stats.retries``. ``repeat=False`` is for requests the
+          transport already retries (DELETE): their budget is spent, so a write
+          still not applied fails.
+
+        ``conflict(exc)``, when given, says that Twilio refused the write
+        because what it asks for is there already (a pool join answered with
+        80104; a create colliding with the flow the lost first try made). Such
+        a refusal is verified like an ambiguous failure and counts as done when
+        ``verify()`` confirms it; it is never repeated.
+
+        Anything else (4xx, a refusal ``verify()`` does not confirm, a re-read
+        that fails, the repeats used up) raises the write's own ApiError, with
+        what re-reading found. Never call it in check mode.
+        """
+        retry = None
+        while True:
+            error = None
+            try:
+                with self.api(what):
+                    return do()
+            except ApiError as exc:
+                error = exc
+            refused = conflict is not None and conflict(error)
+            if verify is None or not (refused or ambiguous(error)):
+                raise error
+            if refused:
+                why = "Twilio refused it with error %s" % error.details.get("code")
+            elif error.details.get("lost_response"):
+                why = "the answer was lost in transit"
+            else:
+                why = "Twilio answered HTTP %s" % error.details.get("status")
+            try:
+                result = verify()
+            except (ApiError, ValidationError) as exc:
+                raise ApiError("%s. Re-reading to see whether it was applied failed too: %s" % (
+                    error.msg.rstrip("."), getattr(exc, "msg", exc)), problems=error.problems, **error.details)
+            if result is not None:
+                self.warn("%s: %s; found %s on re-reading." % (what, why, found))
+                return result
+            if refused or not repeat:
+                raise error
+            try:
+                retry = (retry or retry_policy(self.params)).increment(method="POST", url=what)
+            except MaxRetryError:
+                raise ApiError("%s. Sent %d time(s), each time not applied on re-reading; retries=%d are used up." % (
+                    error.msg.rstrip("."), 1 + (len(retry.history) if retry else 0), self.params["retries"]),
+                    problems=error.problems, **error.details)
+            self.stats.on_repeat()
+            self.warn("%s: %s; not applied on re-reading, sent again (retry %d of %d)." % (
+                what, why, len(retry.history), len(retry.history) + retry.total))
+            retry.sleep()
+
+    def remove(self, label, before, delete, reread=None):
+        """Delete a resource that exists (``before`` not None).
+
+        Twilio's 404 counts as deleted (a DELETE retried after its answer was
+        lost, or someone else deleted it), with a warning. ``reread()``, when
+        given, returns the live resource or None when it is gone: after an
+        ambiguous failure that outlasted the transport's retries of the DELETE,
+        it says whether the delete was applied (``write_once()`` with
+        ``repeat=False``).
+        """
         if before is None:
             return False
         self.add_diff(label, before, None)
         if not self.check_mode:
+            verify = (lambda: None if reread() is not None else True) if reread else None
             # Gone already (404): a DELETE retried after its answer was lost, or someone else deleted it.
-            gone = self.fetch("Deleting %s" % label, delete, missing=_GONE) is _GONE
+            gone = self.write_once("Deleting %s" % label, lambda: self.fetch("Deleting %s" % label, delete, missing=_GONE),
+                                   verify=verify, repeat=False, found="it deleted") is _GONE
             if gone:
                 self.warn("Deleting %s: Twilio answered 404, the resource is gone already." % label)
         return True

@@ -26,10 +26,13 @@ try:
     from twilio.rest import Client
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ProxyError, ReadTimeoutError
+    # MaxRetryError: for _base.write_once
+    from urllib3.exceptions import MaxRetryError  # noqa: F401  pylint: disable=unused-import
     from urllib3.util.retry import Retry
 except ImportError:
     TWILIO_IMPORT_ERROR = traceback.format_exc()
     Retry = object  # keeps the class statement below importable
+    MaxRetryError = Exception
 
 COLLECTION_VERSION = "0.1.0"
 
@@ -179,16 +182,24 @@ class ApiStats(object):
             self.retries += 1
             self.retry_events.append("%s %s retried after %s%s" % (event.method, event.url, reason, budget))
 
+    def on_repeat(self):
+        """A write sent again by TwilioModule.write_once() (its request is counted by ``hook``)."""
+        with self.lock:
+            self.retries += 1
+
     def as_dict(self):
         return dict(requests=self.requests, writes=self.writes, retries=self.retries)
 
 
-def build_client(params, stats=None, pool_size=10):
-    """A twilio.rest.Client with timeouts and the retry policy mounted on its requests session."""
-    hooks = {"response": [stats.hook]} if stats is not None else None
-    http_client = TwilioHttpClient(timeout=params["http_timeout"], request_hooks=hooks)
+def retry_policy(params):
+    """The retry policy of the task's options (``retries``, ``retry_max_backoff``), as a TwilioRetry.
+
+    Mounted on the requests session for every request (``build_client``); also
+    the budget and backoff of ``TwilioModule.write_once()`` sending a write
+    again that re-reading showed was not applied.
+    """
     retries = max(0, params["retries"] or 0)
-    retry = TwilioRetry(
+    return TwilioRetry(
         total=retries,
         connect=retries,
         read=retries,
@@ -203,6 +214,13 @@ def build_client(params, stats=None, pool_size=10):
         raise_on_status=False,
         raise_on_redirect=False,
     )
+
+
+def build_client(params, stats=None, pool_size=10):
+    """A twilio.rest.Client with timeouts and the retry policy mounted on its requests session."""
+    hooks = {"response": [stats.hook]} if stats is not None else None
+    http_client = TwilioHttpClient(timeout=params["http_timeout"], request_hooks=hooks)
+    retry = retry_policy(params)
     if stats is not None:
         retry.observer = stats.on_retry
     http_client.session.mount("https://", HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size))

@@ -17,6 +17,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups, _runner
+from ansible_collections.flexops.twilio.plugins.module_utils._base import applied
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._integrations import (
     INTEGER_OPTIONS,
@@ -296,7 +297,8 @@ def wanted_fields(entry, before, resolver):
     """The managed fields the entry asks for, given the live ones (``before``; None when creating).
 
     ``resolver`` performs the (cached) look-ups, only when a value is needed:
-    ``studio_flow_sid(value, defaulted)``, ``flex_default(key, option)`` and
+    ``studio_flow_sid(value, defaulted, option)`` (a SID is fetched once to be
+    sure the flow exists, unless it is the live value), ``flex_default(key, option)`` and
     ``same_task_channel(workspace_sid, a, b)``.
     """
     creating = before is None
@@ -325,8 +327,10 @@ def wanted_fields(entry, before, resolver):
         defaulted = value is None and fresh
         if defaulted:
             value = _lookups.DEFAULT_STUDIO_FLOW
-        if value is not None:
-            wanted["studio_flow"] = value if is_sid(value, "studio_flow") else resolver.studio_flow_sid(value, defaulted)
+        if value is not None and is_sid(value, "studio_flow") and value == (before or {}).get("studio_flow"):
+            wanted["studio_flow"] = value  # the live one: nothing is sent, nothing to check
+        elif value is not None:
+            wanted["studio_flow"] = resolver.studio_flow_sid(value, defaulted, entry.name("studio_flow"))
         wanted["retry_count"] = entry["retry_count"]
     elif effective == "webhook":
         if entry["webhook_url"] is None and fresh:
@@ -360,13 +364,17 @@ def wanted_fields(entry, before, resolver):
     return dict((k, v) for k, v in wanted.items() if v is not None)
 
 
+def is_collision(exc):
+    """True when Twilio refused a flow because it collides with another flow of the same number (45210, 45212)."""
+    message = exc.details.get("twilio_message") or exc.msg
+    return "collid" in (message or "").lower() or exc.details.get("code") in (45210, 45212)
+
+
 def collision_error(exc, entry, flow, flows, what):
     """A clear error for Twilio refusing a flow that collides with another one; None if ``exc`` is something else."""
     message = exc.details.get("twilio_message") or exc.msg
-    status = exc.details.get("status")
-    code = exc.details.get("code")
     mentions = "collid" in (message or "").lower()
-    if not mentions and status not in (400, 409) and code not in (45210, 45212):
+    if not is_collision(exc) and exc.details.get("status") not in (400, 409):
         return None
     own = flow.get("sid") if flow else None
     number = entry.phone_number or (flow or {}).get("contact_identity")
@@ -390,13 +398,50 @@ def collision_error(exc, entry, flow, flows, what):
                     fix=hint, **details)
 
 
+class Writes(object):
+    """What ``write_once`` needs to resolve an ambiguous failure of the writes of one entry's flow (re-reads only).
+
+    ``flow`` is the live flow (None when the entry creates one); ``plan`` has
+    the listing the create was planned on (``flows``) and the ``wanted`` fields.
+    """
+
+    def __init__(self, m, entry, plan):
+        self.m, self.entry, self.plan = m, entry, plan
+
+    def created(self):
+        """The flow the create made: an SMS flow of this number, not in the listing before, with the settings sent."""
+        known = set(f.get("sid") for f in self.plan["flows"])
+        _lookups.forget(self.m, "flex_flows")
+        new = [f for f in flows_for_number(_lookups.flex_flows(self.m), self.entry.phone_number)
+               if f.get("sid") not in known and applied(live_view(f), self.plan["wanted"])]
+        return new[0] if new else None
+
+    def live(self):
+        """The flow fetched by SID (None when it is gone)."""
+        flow = self.plan["flow"]
+        return self.m.fetch("Reading %s" % self.entry.label, self.m.client.flex_api.v1.flex_flow(flow["sid"]).fetch)
+
+    def updated(self):
+        """(managed fields, flow) as they are now, for reconcile's ``reread``."""
+        flow = self.live()
+        return live_view(flow), flow
+
+
 class Resolver(object):
     """The look-ups ``wanted_fields`` makes through module ``m`` (cached for the task), only when a value is needed."""
 
     def __init__(self, m):
         self.m = m
 
-    def studio_flow_sid(self, value, defaulted=False):
+    def studio_flow_sid(self, value, defaulted=False, option="studio_flow"):
+        """The SID of the Studio flow ``value`` (SID or name) names; a SID is fetched (one request, cached) to be
+        sure it exists before it is written (issue 12: refused before any write, whatever check_send_to_flex says)."""
+        if is_sid(value, "studio_flow"):
+            try:
+                return _lookups.studio_flow_by_sid(self.m, value, option)["sid"]
+            except ValidationError as exc:
+                raise ValidationError("%s: give the SID or name of an existing flow." % str(exc).rstrip("."),
+                                      problems=exc.problems)
         try:
             return _lookups.studio_flow(self.m, value)["sid"]
         except ValidationError as exc:

@@ -120,6 +120,35 @@ def incoming_numbers(m, phone_number=None):
     return [n for n in items if n.get("phone_number") == phone_number]
 
 
+def labelled_numbers(m, label):
+    """The account's numbers whose friendly name is exactly ``label`` (one filtered request, not cached)."""
+    numbers = m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers
+    items = m.list_all("Looking up numbers named %r" % label, numbers, friendly_name=label)
+    return [n for n in items if n.get("friendly_name") == label]
+
+
+def number_now(m, number):
+    """The account's ``number`` as it is now, fetched by SID (not cached; None when it is gone).
+
+    The re-read of TwilioModule.write_once() for a number's update or release.
+    """
+    return m.fetch("Reading phone number %s" % number["phone_number"],
+                   m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers(number["sid"]).fetch)
+
+
+def bought_number(m, e164, label=None, known=()):
+    """The number a purchase of ``e164`` (labelled ``label``) made, or None: the re-read before a purchase is repeated.
+
+    By number first, then, with a label, by label (leaving out ``known``: the
+    SIDs that carried the label before the purchase), so a purchase whose
+    answer was lost is never made twice.
+    """
+    found = incoming_numbers(m, e164)
+    if not found and label is not None:
+        found = [n for n in labelled_numbers(m, label) if n.get("sid") not in known]
+    return found[0] if found else None
+
+
 def not_owned(m, subject, option=None, entry=None):
     """The error for a number the account does not own; ``subject`` names it (``phone_number=+1...``)."""
     return ValidationError("%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "

@@ -6,7 +6,8 @@
 
 Shared by phone_number_handler (O(handler=proxy_service)) and flex_sms_address
 (O(proxy_service)). Every function takes the TwilioModule ``m`` and writes
-only through ``m.reconcile`` / ``m.remove``, so check mode and diffs work the
+only through ``m.reconcile`` / ``m.remove`` (so through ``m.write_once``, with the
+pool entry re-read after an ambiguous failure), so check mode and diffs work the
 same way in both modules.
 """
 
@@ -99,7 +100,8 @@ def clear_holders(m, number, own_sid, take_over, for_proxy=True):
         else:
             pool = m.client.messaging.v1.services(holder["sid"]).phone_numbers(number["sid"])
         label = "%s in %s %s (%s)" % (number["phone_number"], HOLDER_KINDS[holder["type"]], holder["name"], holder["sid"])
-        changed |= m.remove(label, dict(service_sid=holder["sid"]), pool.delete)
+        changed |= m.remove(label, dict(service_sid=holder["sid"]), pool.delete,
+                            reread=lambda pool=pool, label=label: m.fetch("Reading %s" % label, pool.fetch))
     return changed
 
 
@@ -130,20 +132,22 @@ def join_pool(m, number, service, entry, is_reserved=None, take_over=False):
             with m.api("Adding %s to Proxy service %s" % (number["phone_number"], service["sid"])):
                 return to_dict(pool.create(**kwargs))
         except ApiError as exc:
-            if exc.details.get("code") != ALREADY_IN_SERVICE:
-                if exc.details.get("status") in (400, 409) and not take_over:
-                    # Refused: name the holders (raises) if there are any, else report Twilio's error.
-                    clear_holders(m, number, service["sid"], take_over)
-                raise
-            found = recover()
-            if found is None:
-                raise
-            return found
+            if exc.details.get("code") != ALREADY_IN_SERVICE and exc.details.get("status") in (400, 409) and not take_over:
+                # Refused: name the holders (raises) if there are any, else report Twilio's error.
+                clear_holders(m, number, service["sid"], take_over)
+            raise
 
     def update(changes):
         return to_dict(pool(number["sid"]).update(is_reserved=changes["is_reserved"]))
 
-    changed, written = m.reconcile(pool_label(number, service), before, wanted, create, update, recover=recover)
+    def reread():
+        live = recover()
+        return (None if live is None else dict(proxy_service_sid=service["sid"], is_reserved=live.get("is_reserved"))), live
+
+    # An ambiguous failure is resolved by fetching the pool entry (write_once); a join Twilio refuses with 80104
+    # (already in this service: a lost first try went through) is done once that fetch finds the number.
+    changed, written = m.reconcile(pool_label(number, service), before, wanted, create, update, recover=recover,
+                                   reread=reread, conflict=lambda exc: exc.details.get("code") == ALREADY_IN_SERVICE)
     after = written or entry or {}
     is_reserved_after = after.get("is_reserved")
     if m.check_mode and changed:
@@ -157,7 +161,8 @@ def leave_pool(m, number, service, entry):
         return False
     before = dict(proxy_service_sid=service["sid"], is_reserved=entry.get("is_reserved"))
     return m.remove(pool_label(number, service), before,
-                    m.client.proxy.v1.services(service["sid"]).phone_numbers(number["sid"]).delete)
+                    m.client.proxy.v1.services(service["sid"]).phone_numbers(number["sid"]).delete,
+                    reread=lambda: lookups.proxy_number(m, service["sid"], number["sid"]))
 
 
 def membership(service, is_reserved):

@@ -527,10 +527,11 @@ from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiE
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import (
     UNREACHABLE_FIX,
     Resolver,
+    Writes,
     collision_error,
     describe,
     entries_from,
-    flows_for_number,
+    is_collision,
     live_view,
     managed_view,
     select_flow,
@@ -667,7 +668,8 @@ class FlexSmsAddress(TwilioModule):
         if self.params["state"] == "absent":
             # The number leaves the Proxy pool first: it never points at Flex without its SMS address.
             routed = self.route(entry, plan) if self.routing else None
-            deleted = self.remove(entry.label, before, lambda: self.client.flex_api.v1.flex_flow(flow["sid"]).delete())
+            deleted = self.remove(entry.label, before, lambda: self.client.flex_api.v1.flex_flow(flow["sid"]).delete(),
+                                  reread=Writes(self, entry, plan).live)
             result.update(changed=deleted or bool(routed and routed["changed"]), address=None)
             if routed is not None:
                 result.update(address_changed=deleted, proxy_service=routed)
@@ -679,13 +681,10 @@ class FlexSmsAddress(TwilioModule):
         def update(changes):
             return to_dict(self.client.flex_api.v1.flex_flow(flow["sid"]).update(**to_api(changes)))
 
-        def recover():
-            lookups.forget(self, "flex_flows")
-            found = flows_for_number(lookups.flex_flows(self), entry.phone_number)
-            return found[0] if len(found) == 1 else None
-
+        writes = Writes(self, entry, plan)  # the re-reads that resolve a lost answer, a timeout or a 5xx
         try:
-            changed, written = self.reconcile(entry.label, before, plan["wanted"], create, update, recover=recover)
+            changed, written = self.reconcile(entry.label, before, plan["wanted"], create, update, recover=writes.created,
+                                              reread=writes.updated, conflict=is_collision)
         except ApiError as exc:
             raise collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update") or exc
         if changed:

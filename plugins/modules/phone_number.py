@@ -187,6 +187,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._validate import ch
 
 NUMBER_TYPES = dict(local="local", mobile="mobile", toll_free="toll_free")
 SEARCH_PAGE = 20
+NOT_AVAILABLE = 21422  # "PhoneNumber ... is not available": also Twilio's answer to buying a number twice
 
 
 def capabilities(record):
@@ -256,8 +257,7 @@ class PhoneNumber(TwilioModule):
         return lookups.incoming_numbers(self, e164)
 
     def labelled(self, label):
-        items = self.list_all("Looking up numbers named %r" % label, self.numbers_api, friendly_name=label)
-        return [n for n in items if n.get("friendly_name") == label]
+        return lookups.labelled_numbers(self, label)
 
     def search(self, **filters):
         p = self.params
@@ -271,7 +271,9 @@ class PhoneNumber(TwilioModule):
 
     # -- writes ---------------------------------------------------------------
 
-    def buy(self, e164, label):
+    def buy(self, e164, label, known=()):
+        """Buy ``e164``, never twice: after a lost answer or a 5xx it is re-read by number and label (``known``:
+        the numbers that carried the label before) and only bought again when neither finds it."""
         wanted = dict(phone_number=e164, friendly_name=label)
 
         def create(fields):
@@ -280,11 +282,10 @@ class PhoneNumber(TwilioModule):
                 kwargs["friendly_name"] = label
             return to_dict(self.numbers_api.create(**kwargs))
 
-        def recover():
-            found = self.owned(e164)
-            return found[0] if found else None
-
-        return self.reconcile("phone number %s" % e164, None, wanted, create, None, recover=recover)[1]
+        # Twilio refuses a number the account bought already as not available (21422): a repeat that went through.
+        return self.reconcile("phone number %s" % e164, None, wanted, create, None,
+                              recover=lambda: lookups.bought_number(self, e164, label, known),
+                              conflict=lambda exc: exc.details.get("code") == NOT_AVAILABLE)[1]
 
     def ensure_name(self, number, label):
         """Give an owned number the friendly name ``label``; returns (changed, number after)."""
@@ -295,8 +296,13 @@ class PhoneNumber(TwilioModule):
         def update(changes):
             return to_dict(self.numbers_api(number["sid"]).update(friendly_name=changes["friendly_name"]))
 
+        def reread():
+            live = lookups.number_now(self, number)
+            return (live and dict(phone_number=live.get("phone_number"), friendly_name=live.get("friendly_name"))), live
+
         changed, written = self.reconcile("phone number %s" % number["phone_number"], before,
-                                          dict(phone_number=number["phone_number"], friendly_name=label), None, update)
+                                          dict(phone_number=number["phone_number"], friendly_name=label), None, update,
+                                          reread=reread)
         if written:
             return changed, written
         if changed:
@@ -340,6 +346,7 @@ class PhoneNumber(TwilioModule):
         return dict(describe(written), changed=True)
 
     def buy_exact(self, e164, label):
+        others = []
         if label is not None:
             others = self.labelled(label)
             if others:
@@ -358,7 +365,7 @@ class PhoneNumber(TwilioModule):
             self.buy(e164, label)
             return dict(describe(dict(match[0], sid=None, friendly_name=label or match[0].get("friendly_name"))), changed=True)
         try:
-            written = self.buy(e164, label)
+            written = self.buy(e164, label, known=[n.get("sid") for n in others])
         except ApiError as exc:
             exc.msg = "phone_number=%s is not owned by account %s and could not be bought. %s" % (e164, self.account_sid, exc.msg)
             raise
@@ -385,7 +392,8 @@ class PhoneNumber(TwilioModule):
             return dict(changed=False)
         number = found[0]
         before = dict(phone_number=number["phone_number"], friendly_name=number.get("friendly_name"))
-        self.remove("phone number %s" % number["phone_number"], before, self.numbers_api(number["sid"]).delete)
+        self.remove("phone number %s" % number["phone_number"], before, self.numbers_api(number["sid"]).delete,
+                    reread=lambda: lookups.number_now(self, number))
         return dict(describe(number), changed=True)
 
     def warn_not_sms(self, number):

@@ -411,7 +411,11 @@ class PhoneNumberHandler(TwilioModule):
         def update(changes):
             return to_dict(resource.update(**changes))
 
-        changed, written = self.reconcile(label, before, wanted, None, update)
+        def reread():
+            live = lookups.number_now(self, number)
+            return (live and sms_fields(live)), live
+
+        changed, written = self.reconcile(label, before, wanted, None, update, reread=reread)
         after = dict(before)
         after.update(self.changes(before, wanted))
         if written:

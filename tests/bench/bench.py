@@ -27,10 +27,14 @@ Scenarios (all in one run unless --only picks some):
   and the CPU floor (CPU seconds of every process of the run, ansible-playbook
   with all its children and the simulator, divided by os.cpu_count()). The
   rerun's ratio is shown for information.
+* ``soak``: the one-run soak of issue 12 (the target reliability_one_run):
+  the role over 50 new numbers under 20 % faults, for every fault seed of
+  tests/integration/reliability/one_run_faults.yml; reports the runs each
+  seed needs (the target: 1, then a rerun with changed=0 and no write).
 
 The scenarios are the table ``SCENARIOS`` (name -> Bench method and a one-line
-description); ``--list`` prints it. A new scenario (``soak`` next) is a Bench
-method and one entry there.
+description); ``--list`` prints it. A new scenario is a Bench method and one
+entry there.
 """
 
 import argparse
@@ -69,6 +73,7 @@ SCRUBBED_ENV = (
 FLEX_PROXY = "Flex Proxy Service"
 MESSAGING_FLOW = "Messaging Flow"
 ROLE_CONCURRENCY = 8  # the role's default flex_sms_setup_concurrency
+RELIABILITY = os.path.join(REPO, "tests", "integration", "reliability")
 
 
 def copy_collection():
@@ -407,6 +412,60 @@ class Bench(object):
                 # Information only: a no-change run sends a few requests per account and is all CPU.
                 self.add_info(label, detail)
 
+    def soak(self):
+        """The role over 50 new numbers under faults, per fault seed: runs needed, then a rerun (issue 12)."""
+        with open(os.path.join(RELIABILITY, "one_run_faults.yml")) as handle:
+            spec = yaml.safe_load(handle)
+        seed = os.path.join(RELIABILITY, "seed_50_numbers.yml")
+        with open(seed) as handle:
+            account = yaml.safe_load(handle)["accounts"][0]
+        env = dict(self.env(), FLEXOPS_SIM_URL=self.sim.url, TWILIO_ACCOUNT_SID=account["sid"],
+                   TWILIO_AUTH_TOKEN=account["auth_token"])
+        play = [sys.executable, os.path.join(RELIABILITY, "play.py"), "--output-dir", self.tmp]
+        role_50 = ["--", "-i", os.path.join(REPO, "tests", "integration", "inventory.yml"),
+                   os.path.join(RELIABILITY, "role_50.yml")]
+
+        def runs(*options):
+            proc = subprocess.run(play + list(options) + role_50, cwd=self.tmp, env=env, stdout=subprocess.PIPE,
+                                  check=True)
+            return json.loads(proc.stdout.decode("utf-8"))["runs"]
+
+        for fault_seed in spec["seeds"]:
+            self.reset(seed)
+            self.sim.set_faults(seed=fault_seed, **spec["faults"])
+            mark = self.sim.app.log.next_seq
+            first = runs("--attempts", "6")
+            problems = soak_problems(self.sim.state()[account["sid"]])
+            rerun_mark = self.sim.app.log.next_seq
+            rerun = runs()[0]
+            entries = self.sim.log(mark)
+            rerun_writes = sum(1 for e in self.sim.log(rerun_mark) if e["write"])
+            ok = (len(first) == 1 and first[0]["rc"] == 0 and not problems and rerun["rc"] == 0
+                  and (rerun["recap"] or {}).get("changed") == 0 and rerun_writes == 0)
+            self.add_check(
+                "soak seed %d: runs needed" % fault_seed, "1 run, complete; rerun changed=0, no write", ok,
+                "%d run(s) (rc %s, %s s); %d requests, %d faulted; %s; rerun changed=%s, %d writes" % (
+                    len(first), [r["rc"] for r in first], [r["seconds"] for r in first], len(entries),
+                    sum(1 for e in entries if e.get("fault")), "; ".join(problems) or "every number complete",
+                    (rerun["recap"] or {}).get("changed"), rerun_writes))
+
+
+def soak_problems(state):
+    """What is missing or duplicated after the soak: one enabled SMS address per number, all in the Flex Proxy Service."""
+    numbers = dict((n["sid"], n["phone_number"]) for n in state["incoming_phone_numbers"]
+                   if n["phone_number"].startswith("+162855503"))
+    flows = [f for f in state["flex_flows"] if f["channel_type"] == "sms" and f["contact_identity"] in numbers.values()]
+    enabled = collections.Counter(f["contact_identity"] for f in flows if f["enabled"])
+    pool = [n["sid"] for s in state["proxy_services"] if s.get("unique_name") == FLEX_PROXY for n in s["phone_numbers"]]
+    problems = []
+    if len(flows) != len(numbers) or sorted(enabled.values()) != [1] * len(numbers):
+        problems.append("%d SMS addresses (%d enabled) for %d numbers" % (len(flows), sum(enabled.values()), len(numbers)))
+    missing = sorted(set(numbers) - set(pool))
+    if missing or len(pool) != len(set(pool)):
+        problems.append("%d numbers not in the Flex Proxy Service, %d duplicate entries" % (
+            len(missing), len(pool) - len(set(pool))))
+    return problems
+
 
 MULTI_EFFICIENCY = 1.3  # the multi rollout's wall time at most this times its floor (issue 11)
 
@@ -432,6 +491,7 @@ SCENARIOS = collections.OrderedDict([
     ("list200", (Bench.list200, "the role over 200 new numbers in one account, then the rerun")),
     ("linear", (Bench.linear, "the role over 100 and 1,000 numbers: 1,000 at most 10.5x 100")),
     ("multi", (Bench.multi, "the role in 10 accounts x 200 numbers, forks=10: wall <= 1.3 x floor")),
+    ("soak", (Bench.soak, "the role over 50 new numbers under 20 % faults, per fault seed: 1 run")),
 ])
 
 

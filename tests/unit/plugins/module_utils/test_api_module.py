@@ -2,7 +2,7 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""TwilioModule's write helpers (reconcile, remove, create_once), its result and diff, and api.to_dict."""
+"""TwilioModule's write helpers (reconcile, remove, write_once), its result and diff, and api.to_dict."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -162,7 +162,7 @@ def test_remove_in_check_mode_and_for_real(thing):
     assert m.diffs == []
 
 
-# -- create_once: a lost create answer is recovered, never re-sent ---------------------
+# -- reconcile through write_once: a lost create answer is recovered by re-reading ---------------------
 
 def test_lost_create_answer_is_recovered_by_rereading(thing):
     m = thing()
@@ -179,14 +179,17 @@ def test_lost_create_answer_is_recovered_by_rereading(thing):
     assert m.warnings == ["Creating Flex Flow x: the answer was lost in transit; found the resource it created on re-reading."]
 
 
-def test_lost_create_answer_not_found_again_fails(thing):
-    m = thing()
+def test_lost_create_answer_not_found_again_is_sent_again_then_fails(thing):
+    m = thing(retries=1, retry_max_backoff=0)
+    sent = []
 
     def create(fields):
+        sent.append(fields)
         raise ApiError("Creating Flex Flow x failed: could not reach Twilio (reset)", lost_response=True)
 
-    with pytest.raises(ApiError, match="could not reach Twilio"):
+    with pytest.raises(ApiError, match=r"could not reach Twilio \(reset\). Sent 2 time\(s\)"):
         m.reconcile("Flex Flow x", None, dict(LIVE), create, m.sdk.update, recover=lambda: None)
+    assert len(sent) == 2
 
 
 def test_create_error_with_an_answer_does_not_try_to_recover(thing):

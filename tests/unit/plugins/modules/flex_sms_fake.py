@@ -120,6 +120,13 @@ class FakeFlexFlowContext(object):
                 return item
         raise AssertionError("no flow %s" % self.sid)
 
+    def fetch(self):
+        self.fake.record("fetch flex_flow", sid=self.sid)
+        for item in self.fake.flows:
+            if item["sid"] == self.sid:
+                return _obj(item)
+        raise _not_found("https://flex-api.twilio.com/v1/FlexFlows/%s" % self.sid)
+
     def update(self, **kwargs):
         self.fake.record("update flex_flow", sid=self.sid, **kwargs)
         if self.fake.update_error is not None:

@@ -27,6 +27,8 @@ from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake
     WS,
     WW,
     FakeClient,
+    FakeFlexFlowContext,
+    FakeFlexFlows,
     flow,
     make_module,
     run,
@@ -137,7 +139,7 @@ class Resolver(object):
     def __init__(self):
         self.calls = []
 
-    def studio_flow_sid(self, value, defaulted=False):
+    def studio_flow_sid(self, value, defaulted=False, option="studio_flow"):
         self.calls.append(("studio", value, defaulted))
         return {"Messaging Flow": FW_MESSAGING, "Support Intake": FW_OTHER}[value]
 
@@ -400,12 +402,71 @@ def test_lost_create_answer_is_recovered_by_listing_again_not_by_resending():
     assert any("lost in transit" in w for w in module.warnings)
 
 
-def test_lost_create_that_was_not_applied_fails_without_resending():
+def test_lost_create_that_was_not_applied_is_sent_again_after_listing_again():
     client = FakeClient()
     client.create_error = (requests.exceptions.ConnectionError("connection reset"), False)
-    with pytest.raises(ApiError):
-        run(Module, dict(phone_number=NUMBER), client)
-    assert client.names().count("create flex_flow") == 1
+    original = FakeFlexFlows.create
+
+    def once(self, **kwargs):
+        try:
+            return original(self, **kwargs)
+        finally:
+            client.create_error = None  # the next try is answered
+
+    FakeFlexFlows.create = once
+    try:
+        module, result = run(Module, dict(phone_number=NUMBER, retry_max_backoff=0), client)
+    finally:
+        FakeFlexFlows.create = original
+    names = client.names()
+    assert names[names.index("create flex_flow"):] == ["create flex_flow", "list flex_flows", "create flex_flow"]
+    assert len(client.flows) == 1 and result["changed"] is True and result["address"]["sid"] == client.flows[0]["sid"]
+    assert any("not applied on re-reading, sent again (retry 1 of 5)" in w for w in module.warnings)
+
+
+def test_lost_create_never_applied_is_sent_at_most_retries_more_times():
+    client = FakeClient()
+    client.create_error = (requests.exceptions.ConnectionError("connection reset"), False)
+    with pytest.raises(ApiError, match=r"Sent 3 time\(s\), each time not applied on re-reading; retries=2"):
+        run(Module, dict(phone_number=NUMBER, retries=2, retry_max_backoff=0), client)
+    assert client.names().count("create flex_flow") == 3 and client.flows == []
+
+
+def test_a_collision_with_the_flow_a_lost_first_try_made_counts_as_created():
+    client = FakeClient()
+    client.create_error = (requests.exceptions.ConnectionError("connection reset"), True)
+    # the re-read after the lost answer does not see the new flow yet (eventual consistency); the repeat collides
+    listings = []
+    original_list = FakeFlexFlows.stream
+
+    def stale_once(self, **kwargs):
+        listings.append(1)
+        if len(listings) == 2:
+            return iter([])
+        return original_list(self, **kwargs)
+
+    original_create = FakeFlexFlows.create
+
+    def collide(self, **kwargs):
+        if client.create_error is None:
+            client.record("create flex_flow", **kwargs)
+            raise TwilioRestException(400, "https://flex-api.twilio.com/v1/FlexFlows", "Flex Flow creation failed: "
+                                      "sms contact identity %s collided with existing Flows" % NUMBER, code=45210,
+                                      method="POST")
+        try:
+            return original_create(self, **kwargs)
+        finally:
+            client.create_error = None
+
+    FakeFlexFlows.stream, FakeFlexFlows.create = stale_once, collide
+    try:
+        module, result = run(Module, dict(phone_number=NUMBER, retry_max_backoff=0), client)
+    finally:
+        FakeFlexFlows.stream, FakeFlexFlows.create = original_list, original_create
+    assert client.names().count("create flex_flow") == 2 and len(client.flows) == 1
+    assert result["changed"] is True and result["address"]["sid"] == client.flows[0]["sid"]
+    assert any("Twilio refused it with error 45210; found the resource it created on re-reading" in w
+               for w in module.warnings)
 
 
 def test_collision_refusal_names_the_other_flow_and_the_fix():
@@ -427,8 +488,29 @@ def test_other_api_errors_are_not_reported_as_collisions():
     client = FakeClient(flows=[live])
     client.update_error = TwilioRestException(500, "u", "boom", method="POST")
     with pytest.raises(ApiError) as err:
-        run(Module, dict(phone_number=NUMBER, friendly_name="x"), client)
+        run(Module, dict(phone_number=NUMBER, friendly_name="x", retries=1, retry_max_backoff=0), client)
     assert "collid" not in err.value.msg and "boom" in err.value.msg
+    # a 5xx update is ambiguous: re-read by SID, not applied, sent again once (retries=1), then it fails
+    assert client.names()[1:] == ["update flex_flow", "fetch flex_flow", "update flex_flow", "fetch flex_flow"]
+
+
+def test_an_update_whose_answer_was_lost_but_applied_is_not_sent_again():
+    live = flow(NUMBER)
+    client = FakeClient(flows=[live])
+    original = FakeFlexFlowContext.update
+
+    def applied_then_lost(self, **kwargs):
+        original(self, **kwargs)
+        raise requests.exceptions.ConnectionError("connection reset")
+
+    FakeFlexFlowContext.update = applied_then_lost
+    try:
+        module, result = run(Module, dict(phone_number=NUMBER, friendly_name="x"), client)
+    finally:
+        FakeFlexFlowContext.update = original
+    assert client.names()[1:] == ["update flex_flow", "fetch flex_flow"]
+    assert result["changed"] is True and result["address"]["friendly_name"] == "x"
+    assert module.warnings == ["Updating SMS address %s: the answer was lost in transit; found it applied on re-reading." % NUMBER]
 
 
 # -- list form --------------------------------------------------------------------
