@@ -15,8 +15,8 @@ __metaclass__ = type
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address as mod
 from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake import (
     ACCOUNT,
