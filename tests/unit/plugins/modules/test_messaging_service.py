@@ -77,11 +77,11 @@ def test_number_of_the_service_leaves_joins_the_pool_and_rejoins_after_the_servi
     sid = client.number_sid(IN_A2P)
     module, result = run(Address, address_args(), client)
     assert [w[0] for w in client.writes] == [
-        "update messaging_service", "create flex_flow", "delete messaging_number", "create proxy_number",
+        "create flex_flow", "update messaging_service", "delete messaging_number", "create proxy_number",
         "create messaging_number"]
     assert writes(client)[2:] == [("delete messaging_number", sid), ("create proxy_number", sid),
                                   ("create messaging_number", sid)]
-    assert client.writes[0][1] == dict(service_sid=A2P_MG, use_inbound_webhook_on_number=True)
+    assert client.writes[1][1] == dict(service_sid=A2P_MG, use_inbound_webhook_on_number=True)
     assert pooled(client, IN_A2P) and in_a2p(client, IN_A2P)
     assert result["changed"] is True
     assert result["messaging_service"] == dict(sid=A2P_MG, name="Support A2P", member=True, a2p=True, changed=True)
@@ -179,9 +179,10 @@ def test_check_mode_shows_defer_and_membership_and_writes_nothing():
     assert client.writes == []
     labels = [d["before_header"] for d in module.diffs]
     member = "%s in Messaging Service Support A2P (%s)" % (IN_A2P, A2P_MG)
-    assert labels == ["Messaging Service Support A2P (%s)" % A2P_MG, "SMS address %s" % IN_A2P, member,
+    assert labels == ["SMS address %s" % IN_A2P, "Messaging Service Support A2P (%s)" % A2P_MG, member,
                       "%s in Proxy service %s (%s)" % (IN_A2P, FLEX, KS_FLEX), member]
-    assert module.diffs[0]["after"] == dict(use_inbound_webhook_on_number=True, other_numbers=[OTHER])
+    assert module.diffs[1]["before"] == dict(use_inbound_webhook_on_number=False)
+    assert module.diffs[1]["after"] == dict(use_inbound_webhook_on_number=True, other_numbers=[OTHER])
     assert module.diffs[2]["after"] == {} and module.diffs[4]["before"] == {}
     assert result["messaging_service"]["changed"] is True
 
