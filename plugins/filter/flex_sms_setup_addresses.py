@@ -18,6 +18,8 @@ description:
     else the role's; V(external) is written V(webhook)), and every SMS address option of that type or common to all
     types that the entry or the role sets. An entry's own value wins; null counts as not set; a role-wide
     option of another integration type is left out.
+  - An entry's own C(messaging_service) is passed on as it is (the role-wide one is the module's
+    O(flexops.twilio.flex_sms_address#module:messaging_service)).
   - Made for the role; its input is the role's internal data. In Python rather than Jinja because a Jinja loop
     over hundreds of numbers costs a noticeable share of a rollout's CPU time.
 options:
@@ -79,6 +81,8 @@ def flex_sms_setup_addresses(entries, integration_type, options=None):
                 value = options.get(option)
             if value is not None:
                 address[option] = value
+        if entry.get("messaging_service") is not None:
+            address["messaging_service"] = entry["messaging_service"]
         out.append(address)
     return out
 

@@ -72,7 +72,9 @@ _value:
   description:
     - One entry per number, then one per pending label, each with C(phone_number), C(label), C(state),
       C(changed), C(address_changed), C(proxy_changed), C(proxy_service_sid), C(proxy_service_name),
-      C(handler_type), C(address_sid), C(ok), C(problems) and C(line) (one readable line).
+      C(handler_type), C(address_sid), C(messaging_service) and C(messaging_service_sid) (the Messaging
+      Service the number is kept in, null when the role does not manage one), C(ok), C(problems) and
+      C(line) (one readable line).
     - With O(state=present) also C(integration_type), C(integration), C(studio_flow_sid),
       C(studio_flow_name), C(send_to_flex) and C(send_to_flex_widget).
     - With O(routes) also C(route), C(reaches_flex) and C(route_problems).
@@ -111,6 +113,9 @@ def _present(item, entry, r, wanted, proxy_name, default_type):
     problems = []
     if not proxy.get("member"):
         problems.append("not routed to the Proxy service")
+    kept = r.get("messaging_service")
+    if kept is not None and not kept.get("member"):
+        problems.append("not in its Messaging Service")
     if address and address.get("enabled") is False:
         problems.append("the SMS address is disabled")
     if reach is False:
@@ -124,9 +129,11 @@ def _present(item, entry, r, wanted, proxy_name, default_type):
         reached = "yes (%s)" % widget
     else:
         reached = "NO" if reach is False else "n/a"
-    item["line"] = "%s -> %s (%s) -> %s -> %s -> Send to Flex: %s%s%s" % (
+    item["line"] = "%s -> %s (%s)%s -> %s -> %s -> Send to Flex: %s%s%s" % (
         entry.get("phone_number"),
         item["proxy_service_name"] or proxy_name, item["proxy_service_sid"] or "not routed",
+        " + Messaging Service %s (%s%s)" % (kept.get("name"), kept.get("sid"), ", A2P 10DLC" if kept.get("a2p") else "")
+        if kept else "",
         item["address_sid"] or ("new SMS address" if item["address_changed"] else "no SMS address"),
         described, reached,
         " [changed]" if item["changed"] else "",
@@ -166,6 +173,8 @@ def flex_sms_setup_summary(entries, result, state, proxy_service, integration_ty
             proxy_service_name=proxy.get("name") if member else None,
             handler_type="proxy_service" if member else None,
             address_sid=address.get("sid") if address else None,
+            messaging_service=(r.get("messaging_service") or {}).get("name"),
+            messaging_service_sid=(r.get("messaging_service") or {}).get("sid"),
         )
         if state == "present":
             want = wanted[index] if not address and index < len(wanted) else {}

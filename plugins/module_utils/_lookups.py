@@ -199,6 +199,13 @@ def messaging_services(m):
     return cached(m, "messaging_services", lambda: m.list_all("Listing Messaging Services", m.client.messaging.v1.services))
 
 
+def messaging_service(m, value, option="messaging_service"):
+    """One Messaging Service by MG SID or friendly name."""
+    services = messaging_services(m)
+    return _one(option, "Messaging Service", value, _by_sid_or_name(services, value, "friendly_name"), "friendly_name",
+                services)
+
+
 def service_numbers(m, kind, service_sid):
     """Every phone number in a Proxy service's (``kind="proxy"``) or Messaging Service's (``"messaging"``) pool."""
     if kind == "proxy":

@@ -34,7 +34,9 @@ def pool_entry(m, service, number_sid, listed):
     if listed:
         pool = lookups.service_numbers(m, "proxy", service["sid"])
         return next((n for n in pool if n.get("sid") == number_sid), None)
-    return lookups.proxy_number(m, service["sid"], number_sid)
+    # Cached: a module that checks every number before its writes reads the entry once.
+    return lookups.cached(m, "proxy_number:%s:%s" % (service["sid"], number_sid),
+                          lambda: lookups.proxy_number(m, service["sid"], number_sid))
 
 
 def holders(m, number_sid, own_sid, for_proxy=True):
@@ -93,6 +95,11 @@ def clear_holders(m, number, own_sid, take_over, for_proxy=True):
     found = holders(m, number["sid"], own_sid, for_proxy)
     if found and not take_over:
         raise held_error(number, found)
+    return remove_from(m, number, found)
+
+
+def remove_from(m, number, found):
+    """Take the number out of each holder of ``found`` (``{type, sid, name}``); returns whether any was left."""
     changed = False
     for holder in found:
         if holder["type"] == "proxy_service":

@@ -120,6 +120,9 @@ options:
       long_lived:
         description: See O(long_lived).
         type: bool
+      messaging_service:
+        description: See O(messaging_service); overrides it for this number.
+        type: str
   concurrency:
     description:
       - With O(addresses), how many numbers are worked on at the same time (1 to 50).
@@ -154,6 +157,43 @@ options:
         messages). The number is taken out of it after its SMS address
         exists, right before it joins O(proxy_service).
       - Only with O(proxy_service) and O(state=present).
+      - Never takes a number out of a Messaging Service registered for A2P 10DLC
+        (C(us_app_to_person_registered)). Such a number fails the task before any write,
+        naming the service; set O(messaging_service) to keep it there.
+    type: bool
+    default: false
+  messaging_service:
+    description:
+      - US numbers and A2P 10DLC. The Messaging Service, by SID (C(MG...)) or friendly
+        name, that each number stays in while it routes to O(proxy_service). The number
+        ends in the Proxy service's pool B(and) in this service, which carries its A2P
+        10DLC registration. O(addresses[].messaging_service) sets it per number.
+      - Twilio refuses to pool a number that a Messaging Service holds, but lets a pooled
+        number join one. So, after its SMS address exists, a number the service holds and
+        that is not pooled leaves the service, joins the pool and rejoins the service, in
+        that order; a pooled number outside the service joins it; a number in both costs no write.
+      - If a write after "leave" fails, the number is not left out of its service. A failed
+        pool join puts it back in the same run; a failed rejoin is read again and sent once
+        more. If it still is not back, the task fails naming exactly that, and a rerun
+        (which finds it pooled) only adds it back.
+      - The service must defer inbound messages to its numbers (C(use_inbound_webhook_on_number),
+        "Defer to sender's webhook"), or it, not the Proxy service, takes them. One that does not
+        fails the task before any write, unless O(messaging_service_defer_inbound=true).
+      - A number in another Messaging Service is moved only with O(take_over), and never out
+        of one registered for A2P 10DLC.
+      - Only with O(proxy_service) and O(state=present); V(absent) leaves the membership alone.
+      - Checked for every entry before the first write. A run that changes nothing reads the
+        account's Messaging Services and the numbers of each service named, and writes nothing.
+    type: str
+  messaging_service_defer_inbound:
+    description:
+      - Turn on "Defer to sender's webhook" (C(UseInboundWebhookOnNumber=true), Messaging v1
+        C(UpdateService)) on each O(messaging_service) that does not defer inbound to its numbers,
+        once, before the first number's membership changes.
+      - B(It applies to every number of the service.) RV(messaging_services) and the diff list
+        the service's other numbers, whose own handlers (webhook, Studio flow, Proxy pool) then
+        take their inbound messages instead of the service's inbound URL.
+      - V(false) refuses such a service before any write. Only with O(messaging_service).
     type: bool
     default: false
   check_send_to_flex:
@@ -343,6 +383,16 @@ EXAMPLES = r"""
     proxy_service: Flex Proxy Service
     check_send_to_flex: fail
 
+- name: US numbers of an A2P 10DLC Messaging Service (they stay in it, the service defers inbound to them)
+  flexops.twilio.flex_sms_address:
+    addresses:
+      - phone_number: "+15551230001"
+      - phone_number: "+15551230002"
+        messaging_service: Sales A2P
+    proxy_service: Flex Proxy Service
+    messaging_service: Support A2P
+    messaging_service_defer_inbound: true
+
 - name: Show what would change, without changing anything
   flexops.twilio.flex_sms_address:
     phone_number: "+15551234567"
@@ -419,6 +469,62 @@ addresses:
       description: With O(check_send_to_flex), the Studio flow of a studio address, as in RV(studio_flow).
       type: dict
       returned: with check_send_to_flex fail or warn, for a studio address
+    messaging_service:
+      description: With O(messaging_service), the number's Messaging Service membership, as in RV(messaging_service).
+      type: dict
+      returned: with messaging_service
+messaging_service:
+  description:
+    - With O(messaging_service), the number's membership of that Messaging Service after the task (in
+      check mode, what it would be). Only without O(addresses); see RV(addresses[].messaging_service).
+  returned: success, with messaging_service and without addresses
+  type: dict
+  contains:
+    sid:
+      description: The Messaging Service's SID.
+      type: str
+      sample: MG0123456789abcdef0123456789abcdef
+    name:
+      description: Its friendly name.
+      type: str
+    member:
+      description: Whether the number is in the service (always true on success).
+      type: bool
+    a2p:
+      description: Whether the service is registered for A2P 10DLC (C(us_app_to_person_registered)).
+      type: bool
+    changed:
+      description: Whether the membership changed (left and rejoined, or joined), or would in check mode.
+      type: bool
+messaging_services:
+  description:
+    - With O(messaging_service), one entry per Messaging Service the task names, in order of first use.
+  returned: success, with messaging_service
+  type: list
+  elements: dict
+  contains:
+    sid:
+      description: The Messaging Service's SID.
+      type: str
+    name:
+      description: Its friendly name.
+      type: str
+    a2p:
+      description: Whether it is registered for A2P 10DLC (C(us_app_to_person_registered)).
+      type: bool
+    use_inbound_webhook_on_number:
+      description: Whether it defers inbound messages to its numbers after the task (true on success).
+      type: bool
+    changed:
+      description: Whether the task turned that setting on (O(messaging_service_defer_inbound)), or would in check mode.
+      type: bool
+    other_numbers:
+      description:
+        - When C(changed), the service's numbers that are not the task's (C(phone_number), C(sid)), whose
+          own handlers take their inbound messages from then on; else empty.
+      type: list
+      elements: dict
+      sample: [{phone_number: "+15551230009", sid: PN0123456789abcdef0123456789abcdef}]
 address_changed:
   description:
     - With O(proxy_service), whether the SMS address itself changed (C(changed) also counts the
@@ -483,6 +589,12 @@ diff:
       C(is_reserved)) has an entry of its own, after the number's address (with
       O(state=absent), before it), and so has its removal from another service
       with O(take_over). Entries follow the order of the numbers.
+    - With O(messaging_service), a number that leaves and rejoins its Messaging Service has two
+      entries C(<number> in Messaging Service <name> (<sid>)) (C(messaging_service_sid) before, then
+      after), around its pool membership; a number that joins has one. A service whose defer setting
+      is turned on has an entry C(Messaging Service <name> (<sid>)) with C(use_inbound_webhook_on_number)
+      before and after, the after listing the service's C(other_numbers), before the first number's
+      membership entries.
   returned: changed and diff mode
   type: raw
 problems:
@@ -518,9 +630,11 @@ problems:
       type: str
 """
 
+import functools
+
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner, _studio
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
@@ -550,11 +664,12 @@ def only_with(option, needed, fix):
 
 class FlexSmsAddress(TwilioModule):
     argument_spec = dict(
+        _messaging.options(),
         phone_number=dict(type="str"),
         sid=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         addresses=dict(type="list", elements="dict", options=dict(
-            entry_options(), phone_number=dict(type="str", required=True))),
+            entry_options(), phone_number=dict(type="str", required=True), messaging_service=dict(type="str"))),
         concurrency=_runner.concurrency_option(),
         proxy_service=dict(type="str"),
         is_reserved=dict(type="bool"),
@@ -569,6 +684,7 @@ class FlexSmsAddress(TwilioModule):
         p = self.params
         self.entries = entries_from(p)
         check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
+        _messaging.validate(p, self.entries)
         # take_over defaults to false; is_reserved has no default, so false is a setting too.
         for option, given in (("is_reserved", p["is_reserved"] is not None), ("take_over", p["take_over"])):
             if given and p["proxy_service"] is None:
@@ -601,6 +717,7 @@ class FlexSmsAddress(TwilioModule):
         self.many = runner.many
         self.routing = p["proxy_service"] is not None
         self.service = None
+        self.keeper = _messaging.Keeper.of(self, self.entries)
         named_flow = present and any(e["studio_flow"] and not is_sid(e["studio_flow"], "studio_flow") for e in self.entries)
         # Independent look-ups at the same time: one round trip instead of several.
         _runner.concurrently(
@@ -608,12 +725,13 @@ class FlexSmsAddress(TwilioModule):
             lookups.studio_flows if named_flow else None,
             lookups.proxy_services if self.routing else None,
             lookups.incoming_numbers if self.routing and self.many else None,
+            lookups.messaging_services if self.keeper else None,
         )
         if self.routing:
             self.service = lookups.proxy_service(self, p["proxy_service"])
         # With proxy_service or check_send_to_flex every entry is checked before the first write.
         strict = self.routing or p["check_send_to_flex"] != "skip"
-        return runner.run(self.plan, self.write, self.preflight, strict=strict)
+        return _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict))
 
     def plan(self, entry):
         """The live flow, the wanted fields and (with proxy_service) the number and its pool entry (reads only)."""
@@ -622,8 +740,10 @@ class FlexSmsAddress(TwilioModule):
         if flow is not None and entry.phone_number is None:
             entry.phone_number = managed_view(flow)["phone_number"]
         before = live_view(flow)
-        plan = dict(flows=flows, flow=flow, before=before, wanted=None, number=None, pool_entry=None)
         present = self.params["state"] == "present"
+        plan = dict(flows=flows, flow=flow, before=before, wanted=None, number=None, pool_entry=None, kept=None,
+                    messaging_service=self.keeper.service(entry[_messaging.OPTION], entry.name(_messaging.OPTION))
+                    if self.keeper and present else None)
         if self.routing:
             plan["number"] = lookups.owned_number(self, entry, required=present)
             if plan["number"] is not None:
@@ -641,14 +761,9 @@ class FlexSmsAddress(TwilioModule):
         problems = []
         if p["state"] == "present" and p["check_send_to_flex"] != "skip":
             problems.extend(self.studio_problems(planned))
-        if self.routing and p["state"] == "present" and not p["take_over"]:
-            for entry in planned:
-                number = entry.plan["number"]
-                if number is None or entry.plan["pool_entry"] is not None:
-                    continue
-                found = proxy_pool.holders(self, number["sid"], self.service["sid"])
-                if found:
-                    problems.append(proxy_pool.held_in_preflight(number, found))
+        if self.routing and p["state"] == "present":
+            uses = [(e.plan["number"], e.plan["messaging_service"], e.plan["pool_entry"] is not None) for e in planned]
+            problems.extend(_messaging.preflight(self, self.keeper, uses, self.service["sid"], p["take_over"]))
         return problems
 
     def studio_problems(self, entries):
@@ -696,6 +811,7 @@ class FlexSmsAddress(TwilioModule):
             # Routed only once its SMS address exists, as the Flex Console does.
             routed = self.route(entry, plan)
             result.update(address_changed=changed, proxy_service=routed)
+            result.update({_messaging.OPTION: plan["kept"]} if self.keeper else {})
             changed |= routed["changed"]
         result["changed"] = changed
         return result
@@ -711,12 +827,10 @@ class FlexSmsAddress(TwilioModule):
             if changed:
                 entry.done.append("it left Proxy service %s" % self.service["sid"])
             return dict(proxy_pool.membership(self.service, None), member=False, changed=changed)
-        if member is None and p["take_over"]:
-            changed |= proxy_pool.clear_holders(self, number, self.service["sid"], True)
-            if changed:
-                entry.done.append("it was taken out of the service(s) that held it (take_over)")
-        joined, after = proxy_pool.join_pool(self, number, self.service, member, p["is_reserved"], p["take_over"])
-        return dict(after, member=True, changed=changed or joined)
+        join = functools.partial(proxy_pool.join_pool, self, number, self.service, member, p["is_reserved"], p["take_over"])
+        changed, after, plan["kept"] = _messaging.route(self, self.keeper, entry.done, number, self.service, member,
+                                                        plan["messaging_service"], join)
+        return dict(after, member=True, changed=changed)
 
 
 def main():

@@ -132,7 +132,40 @@ options:
         Service senders that used the number there stop working with it.
       - A Messaging Service whose C(use_inbound_webhook_on_number) is true does not hold the
         number's incoming SMS, so it is only in the way of O(handler=proxy_service).
+      - Never takes a number out of a Messaging Service registered for A2P 10DLC
+        (C(us_app_to_person_registered)), for any handler. The number fails before any write (with
+        O(handler=proxy_service), every number of O(phone_numbers) is checked first), naming the
+        service and the fix (O(messaging_service) to keep it there).
       - Only with O(state=present).
+    type: bool
+    default: false
+  messaging_service:
+    description:
+      - US numbers and A2P 10DLC, with O(handler=proxy_service). The Messaging Service, by SID
+        (C(MG...)) or friendly name, that the number(s) stay in while they join the O(proxy_service)
+        pool. Each ends in the pool B(and) in this service, which carries the A2P 10DLC registration.
+      - A number the service holds and that is not pooled leaves the service, joins the pool and
+        rejoins the service, in that order; a pooled number outside the service joins it; a number
+        in both costs no write.
+      - If a write after "leave" fails, the number is not left out of its service. A failed pool
+        join puts it back in the same run; a failed rejoin is read again and sent once more. If it
+        still is not back, the task fails naming exactly that, and a rerun only adds it back.
+      - The service must defer inbound messages to its numbers (C(use_inbound_webhook_on_number));
+        one that does not fails before any write, unless O(messaging_service_defer_inbound=true).
+      - A number in another Messaging Service is moved only with O(take_over), never out of one
+        registered for A2P 10DLC. Every number is checked before the first write.
+      - Only with O(state=present); V(absent) leaves the membership alone. A run that changes nothing
+        reads the account's Messaging Services and this service's numbers, and writes nothing.
+      - M(flexops.twilio.flex_sms_address) has the same option (with O(flexops.twilio.flex_sms_address#module:proxy_service)).
+    type: str
+  messaging_service_defer_inbound:
+    description:
+      - Turn on "Defer to sender's webhook" (C(UseInboundWebhookOnNumber=true), Messaging v1
+        C(UpdateService)) on O(messaging_service) when it does not defer, before the first
+        number's membership changes.
+      - B(It applies to every number of the service.) RV(messaging_services) and the diff list the
+        service's other numbers, whose own handlers then take their inbound messages.
+      - V(false) refuses such a service before any write. Only with O(messaging_service).
     type: bool
     default: false
   concurrency:
@@ -181,6 +214,12 @@ EXAMPLES = r"""
     webhook_url: https://example.com/sms
     webhook_method: POST
     fallback_url: https://example.com/sms-fallback
+
+- name: Route a US number to the Flex Proxy Service, keeping it in its A2P 10DLC Messaging Service
+  flexops.twilio.phone_number_handler:
+    phone_number: "+15551230005"
+    messaging_service: Support A2P
+    messaging_service_defer_inbound: true
 
 - name: Use a TwiML app
   flexops.twilio.phone_number_handler:
@@ -271,6 +310,37 @@ results:
   returned: success, with phone_numbers
   type: list
   elements: dict
+messaging_service:
+  description:
+    - With O(messaging_service), the number's membership of that service after the task (in check mode,
+      what it would be); in RV(results) too, per number. Single-number form.
+  returned: success, with messaging_service
+  type: dict
+  contains:
+    sid:
+      description: The Messaging Service's SID.
+      type: str
+    name:
+      description: Its friendly name.
+      type: str
+    member:
+      description: Whether the number is in the service (always true on success).
+      type: bool
+    a2p:
+      description: Whether the service is registered for A2P 10DLC (C(us_app_to_person_registered)).
+      type: bool
+    changed:
+      description: Whether the membership changed (left and rejoined, or joined), or would in check mode.
+      type: bool
+messaging_services:
+  description:
+    - With O(messaging_service), the service (one entry) as in
+      RV(flexops.twilio.flex_sms_address#module:messaging_services), with C(sid), C(name), C(a2p),
+      C(use_inbound_webhook_on_number), C(changed) (the defer setting) and C(other_numbers) (the
+      service's other numbers whose own handlers then take their messages, when C(changed)).
+  returned: success, with messaging_service
+  type: list
+  elements: dict
 api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
@@ -309,9 +379,11 @@ problems:
       type: str
 """
 
+import functools
+
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _runner
+from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
@@ -327,6 +399,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
 
 class PhoneNumberHandler(TwilioModule):
     argument_spec = dict(
+        _messaging.options(),
         phone_number=dict(type="str"),
         phone_number_sid=dict(type="str"),
         phone_numbers=dict(type="list", elements="str"),
@@ -362,6 +435,7 @@ class PhoneNumberHandler(TwilioModule):
                                           entry=value, option="phone_numbers[%d]" % index)
                 seen.add(value)
         check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
+        _messaging.validate(p)
         check_sid_or_name("studio_flow", p["studio_flow"], "studio_flow")
         check_sid_or_name("twiml_app", p["twiml_app"], "application")
         check_url("webhook_url", p["webhook_url"])
@@ -459,20 +533,21 @@ class PhoneNumberHandler(TwilioModule):
         entry = proxy_pool.pool_entry(self, service, number["sid"], listed=self.many)
         fields = sms_fields(number)
         changed = False
-        proxy_after = None
+        proxy_after = kept = None
         if p["handler"] == "proxy_service":
             if p["state"] == "present":
-                if entry is None and (self.check_mode or p["take_over"]):
-                    # Otherwise Twilio refuses a number another service holds, and join_pool names the holders.
-                    changed |= proxy_pool.clear_holders(self, number, service["sid"], p["take_over"])
-                step, proxy_after = proxy_pool.join_pool(self, number, service, entry, p["is_reserved"], p["take_over"])
+                # Without take_over (and not in check mode) a number another service holds is refused by Twilio,
+                # and join_pool names the holders.
+                join = functools.partial(proxy_pool.join_pool, self, number, service, entry, p["is_reserved"], p["take_over"])
+                step, proxy_after, kept = _messaging.route(self, self.keeper, [], number, service, entry,
+                                                           self.keeper and self.keeper.used[0], join)
                 changed |= step
             else:
                 changed |= proxy_pool.leave_pool(self, number, service, entry)
         elif p["state"] == "present":
             wanted = self.wanted_fields()
             if entry is not None or self.changes(fields, wanted):
-                changed |= proxy_pool.clear_holders(self, number, service["sid"] if service else None, p["take_over"],
+                changed |= _messaging.clear_holders(self, number, service["sid"] if service else None, p["take_over"],
                                                     for_proxy=False)
                 changed |= proxy_pool.leave_pool(self, number, service, entry)
                 step, fields = self.set_fields(number, fields, wanted)
@@ -488,6 +563,7 @@ class PhoneNumberHandler(TwilioModule):
             phone_number=number["phone_number"], phone_number_sid=number["sid"], changed=changed,
             handler=normalise_handler(fields, proxy_after, self.flows, self.apps),
         )
+        result.update({_messaging.OPTION: kept} if self.keeper else {})
         return result
 
     # -- entry point ------------------------------------------------------------
@@ -512,11 +588,12 @@ class PhoneNumberHandler(TwilioModule):
         # The Proxy services and the number(s) at the same time: one round trip instead of two.
         number = _runner.concurrently(self, lookups.proxy_services, load_numbers if self.many else one_number)[1]
         self.service = self.own_service()
-
-        if not self.many:
-            return self.handle(number)
-
         by_e164 = lookups.incoming_numbers_by_e164(self) if p["phone_numbers"] else {}
+        # With messaging_service or take_over, every number is checked before the first write.
+        self.keeper = _messaging.for_handler(self, [by_e164[e] for e in p["phone_numbers"] if e in by_e164]
+                                             if self.many else [number], self.service)
+        if not self.many:
+            return _messaging.finish(self.keeper, lambda: self.handle(number))
 
         def work(e164):
             number = by_e164.get(e164)
@@ -524,9 +601,12 @@ class PhoneNumberHandler(TwilioModule):
                 raise lookups.not_owned(self, e164, entry=e164)
             return self.handle(number)
 
-        # Each result carries its own diffs (``diff``); the module's diff lists every number's, failed ones too.
-        results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"], key="phone_number", item_diffs=True)
-        return dict(changed=any(r["changed"] for r in results), results=results)
+        def all_numbers():
+            # Each result carries its own diffs (``diff``); the module's diff lists every number's, failed ones too.
+            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"], key="phone_number",
+                                    item_diffs=True)
+            return dict(changed=any(r["changed"] for r in results), results=results)
+        return _messaging.finish(self.keeper, all_numbers)
 
 
 def main():

@@ -41,6 +41,8 @@ MG_OTHER = "MG" + "1" * 32
 
 ALREADY_IN_SERVICE = 80104
 NOT_AVAILABLE = 80601
+ALREADY_IN_MESSAGING_SERVICE = 21710
+IN_OTHER_MESSAGING_SERVICE = 21712
 
 
 def studio_definition(send_to_flex=True):
@@ -202,8 +204,16 @@ class FakeServices(object):
     def __call__(self, service_sid):
         for service in self._all():
             if service["sid"] == service_sid:
-                return types.SimpleNamespace(phone_numbers=FakePool(self.fake, self.kind, service))
+                return types.SimpleNamespace(phone_numbers=FakePool(self.fake, self.kind, service),
+                                             update=lambda **kwargs: self._update(service, kwargs))
         raise AssertionError("no %s service %s" % (self.kind, service_sid))
+
+    def _update(self, service, kwargs):
+        """Messaging v1 UpdateService (only ``use_inbound_webhook_on_number`` is used by the modules)."""
+        assert self.kind == "messaging" and set(kwargs) == {"use_inbound_webhook_on_number"}, kwargs
+        self.fake.record("update messaging_service", service_sid=service["sid"], **kwargs)
+        service["use_inbound_webhook_on_number"] = kwargs["use_inbound_webhook_on_number"]
+        return _obj(dict((k, v) for k, v in service.items() if k != "numbers"))
 
 
 class FakePool(object):
@@ -223,8 +233,9 @@ class FakePool(object):
         self.fake.record("list %s_numbers" % self.kind, service_sid=self.service["sid"], page_size=page_size)
         return [_obj(self._member(pn)) for pn in self.service["numbers"]]
 
-    def create(self, sid=None, is_reserved=None, **kwargs):
-        assert self.kind == "proxy", "the modules never add numbers to a Messaging Service"
+    def create(self, sid=None, is_reserved=None, phone_number_sid=None, **kwargs):
+        if self.kind == "messaging":
+            return self._join_messaging(phone_number_sid)
         call = dict(service_sid=self.service["sid"], sid=sid)
         if is_reserved is not None:
             call["is_reserved"] = is_reserved
@@ -240,6 +251,21 @@ class FakePool(object):
             raise TwilioRestException(400, uri, "Phone Number Not Available: held by %s" % holder, NOT_AVAILABLE, "POST")
         self.service["numbers"][sid] = bool(is_reserved)
         return _obj(self._member(sid))
+
+    def _join_messaging(self, number_sid):
+        """A number joins a Messaging Service (a pooled number may; one of another Messaging Service may not)."""
+        from twilio.base.exceptions import TwilioRestException
+        self.fake.record("create messaging_number", service_sid=self.service["sid"], phone_number_sid=number_sid)
+        uri = "https://messaging.twilio.com/v1/Services/%s/PhoneNumbers" % self.service["sid"]
+        if number_sid in self.service["numbers"]:
+            raise TwilioRestException(409, uri, "Phone Number is already in the Messaging Service",
+                                      ALREADY_IN_MESSAGING_SERVICE, "POST")
+        if any(number_sid in other["numbers"] for other in self.fake.messaging_services):
+            raise TwilioRestException(409, uri, "Phone Number is already associated with another Messaging Service",
+                                      IN_OTHER_MESSAGING_SERVICE, "POST")
+        self.service["numbers"][number_sid] = None
+        self.fake.after("create messaging_number")
+        return _obj(self._member(number_sid))
 
     def __call__(self, number_sid):
         return FakePoolMember(self, number_sid)
@@ -299,10 +325,11 @@ def proxy_service(sid_, unique_name, numbers=None):
     return dict(sid=sid_, unique_name=unique_name, numbers=dict(numbers or {}))
 
 
-def messaging_service(sid_, friendly_name, numbers=(), use_inbound_webhook_on_number=False):
-    """A Messaging Service for FakeClient(messaging_services=...); ``numbers``: E.164s or PN SIDs."""
+def messaging_service(sid_, friendly_name, numbers=(), use_inbound_webhook_on_number=False, a2p=False):
+    """A Messaging Service for FakeClient(messaging_services=...); ``numbers``: E.164s or PN SIDs;
+    ``a2p``: its ``us_app_to_person_registered``."""
     return dict(sid=sid_, friendly_name=friendly_name, use_inbound_webhook_on_number=use_inbound_webhook_on_number,
-                numbers=list(numbers))
+                us_app_to_person_registered=a2p, numbers=list(numbers))
 
 
 def incoming_number(number, sid_=None):
@@ -322,6 +349,7 @@ class FakeClient(object):
     def __init__(self, flows=(), studio_flows=None, configuration="default", numbers=OWNED_NUMBERS,
                  proxy_services=(), messaging_services=()):
         self.calls = []
+        self.faults = {}
         self.flows = [copy.deepcopy(f) for f in flows]
         self.incoming_numbers = [incoming_number(n) for n in numbers]
         # Pools are given by E.164 or PN SID and stored by PN SID.
@@ -345,7 +373,21 @@ class FakeClient(object):
             incoming_phone_numbers=FakeIncomingNumbers(self, account_sid))))
 
     def record(self, what, **kwargs):
+        """Log a call; a fault queued for it (``fail(what, ...)``) is raised before it takes effect."""
         self.calls.append((what, kwargs))
+        queued = self.faults.get(what)
+        if queued and queued[0][0] == "before":
+            raise queued.pop(0)[1]
+
+    def after(self, what):
+        """Raise a fault queued with ``applied=True`` for ``what``: the call took effect, its answer is lost."""
+        queued = self.faults.get(what)
+        if queued and queued[0][0] == "after":
+            raise queued.pop(0)[1]
+
+    def fail(self, what, error, times=1, applied=False):
+        """Make the next ``times`` calls named ``what`` (as recorded) raise ``error``; ``applied``: after taking effect."""
+        self.faults.setdefault(what, []).extend([("after" if applied else "before", error)] * times)
 
     def _service(self, service, kind):
         service = copy.deepcopy(service)
