@@ -28,8 +28,8 @@ class Resolver(object):
     def __init__(self):
         self.asked = []
 
-    def studio_flow_sid(self, value, defaulted, option):
-        self.asked.append(("flow", value, defaulted, option))
+    def studio_flow_sid(self, value, defaulted=False):
+        self.asked.append(("flow", value, defaulted))
         return FW2
 
     def flex_default(self, key, option):
@@ -111,7 +111,7 @@ def test_create_defaults_studio_messaging_flow_and_flex_conversation_service():
     assert wanted == dict(type="sms", phone_number=NUMBER, friendly_name="Flex Conversations %s" % NUMBER,
                           enabled=True, auto_creation_type="studio", studio_flow=FW2,
                           conversation_service_sid=IS_FLEX)
-    assert ("flow", "Messaging Flow", True, "studio_flow") in resolver.asked
+    assert ("flow", "Messaging Flow", True) in resolver.asked
     assert ("flex", "flex_service_instance_sid", "conversation_service_sid") in resolver.asked
 
 
