@@ -16,6 +16,7 @@ import traceback
 from urllib.parse import parse_qs, urlsplit
 
 from . import errors
+from .delivery import deliver
 from .errors import ApiError
 from .faults import FaultConfigError, FaultInjector
 from .handlers import ROUTES
@@ -225,6 +226,23 @@ class App(object):
         self.faults.counts.clear()
         self.latency_ms = 0
 
+    def deliver(self, account_sid, to):
+        """The delivery oracle's answer for ``to`` in ``account_sid`` (KeyError: no such account; ValueError: bad ``to``)."""
+        with self.store.lock:
+            account = self.store.accounts[account_sid]
+            return deliver(account, to)
+
+    def deliver_response(self, account_sid, to):
+        if isinstance(to, str) and to.startswith(" "):
+            to = "+" + to[1:]  # an unencoded + in a query string reads as a space
+        if not account_sid:
+            return Response(400, {"error": "account is required (?account=AC...&to=%2B1...)"})
+        if not to:
+            return Response(400, {"error": "to is required (?account=AC...&to=%2B1...)"})
+        if account_sid not in self.store.accounts:
+            return Response(404, {"error": "no account %s in the simulator" % account_sid})
+        return Response(200, self.deliver(account_sid, to))
+
     def control(self, method, target, body):
         split = urlsplit(target)
         path = split.path.rstrip("/")
@@ -260,6 +278,8 @@ class App(object):
                 return Response(200, {"next": self.log.next_seq})
         if path == "/_sim/state" and method == "GET":
             return Response(200, self.store.dump())
+        if path == "/_sim/deliver" and method == "GET":
+            return self.deliver_response(query.get("account"), query.get("to"))
         if path == "/_sim/reset" and method == "POST":
             self.reset(data.get("seed"))
             return Response(200, {"ok": True, "seed": self.store.seed_path, "accounts": list(self.store.accounts)})

@@ -7,11 +7,13 @@ raised as ``ApiError``.
 """
 
 import re
+from urllib.parse import unquote
 
 from . import resources
 from .errors import ApiError, invalid_param, missing_param
 from .routing import PAGING, Route
-from .store import CHANNEL_TYPES, INTEGRATION_TYPES, new_incoming_number
+from .store import (ADDRESS_TYPES, AUTO_CREATION_COMMON, AUTO_CREATION_KEYS, AUTO_CREATION_TYPES, CHANNEL_TYPES,
+                    INTEGRATION_TYPES, new_incoming_number)
 from .util import E164_RE, digits, is_sid, new_sid, now, number_pattern
 
 # ---------------------------------------------------------------------------
@@ -489,9 +491,243 @@ def fetch_messaging_number(ctx):
     return 200, resources.messaging_phone_number(ctx.account, service, pn_sid)
 
 
+# form parameter -> (record field, kind)
+MESSAGING_SERVICE_SETTINGS = (
+    ("FriendlyName", "friendly_name", "text"),
+    ("InboundRequestUrl", "inbound_request_url", "url"),
+    ("InboundMethod", "inbound_method", "method"),
+    ("FallbackUrl", "fallback_url", "url"),
+    ("FallbackMethod", "fallback_method", "method"),
+    ("StatusCallback", "status_callback", "url"),
+    ("StickySender", "sticky_sender", "bool"),
+    ("MmsConverter", "mms_converter", "bool"),
+    ("SmartEncoding", "smart_encoding", "bool"),
+    ("ScanMessageContent", "scan_message_content", ("inherit", "enable", "disable")),
+    ("FallbackToLongCode", "fallback_to_long_code", "bool"),
+    ("AreaCodeGeomatch", "area_code_geomatch", "bool"),
+    ("ValidityPeriod", "validity_period", "validity"),
+    ("SynchronousValidation", "synchronous_validation", "bool"),
+    ("Usecase", "usecase", "text"),
+    ("UseInboundWebhookOnNumber", "use_inbound_webhook_on_number", "bool"),
+)
+MESSAGING_SERVICE_PARAMS = tuple(name for name, _field, _kind in MESSAGING_SERVICE_SETTINGS)
+
+
+def update_messaging_service(ctx):
+    """Messaging v1 UpdateService: sent fields change, the rest keep their values."""
+    rec = _messaging_service(ctx, "Sid")
+    changes = {}
+    for name, field, kind in MESSAGING_SERVICE_SETTINGS:
+        if not ctx.has(name):
+            continue
+        value = ctx.param(name)
+        if kind == "bool":
+            value = ctx.bool(name)
+        elif kind == "url":
+            if value and not URL_RE.match(value):
+                raise invalid_param(name, value, "must be an http(s) URL or empty")
+            value = value or None
+        elif kind == "method":
+            value = value.upper()
+            if value not in ("GET", "POST"):
+                raise invalid_param(name, value, "must be GET or POST")
+        elif kind == "validity":
+            value = ctx.int(name, minimum=1, maximum=36000)
+        elif isinstance(kind, tuple):
+            value = ctx.choice(name, kind)
+        elif name == "FriendlyName" and len(value) > 64:
+            raise invalid_param(name, value, "must be at most 64 characters")
+        changes[field] = value
+    if any(rec[field] != value for field, value in changes.items()):
+        rec.update(changes)
+        rec["date_updated"] = now()
+    return 200, resources.messaging_service(ctx.account, rec)
+
+
+def add_messaging_number(ctx):
+    """Add a number to a Messaging Service's sender pool.
+
+    A number in a Proxy service pool may join (Twilio's Proxy docs: only the
+    other order is refused). A number in another Messaging Service is
+    refused (assumed 409/21712), one already in this service too (assumed 409/21710).
+    """
+    account = ctx.account
+    service = _messaging_service(ctx, "ServiceSid")
+    ctx.require("PhoneNumberSid")
+    pn_sid = ctx.sid("PhoneNumberSid", "PN")
+    number = account.incoming_phone_numbers.get(pn_sid)
+    if number is None:
+        raise ApiError(404, 20404, "The requested resource %s was not found: no IncomingPhoneNumber %s in this account"
+                       % (ctx.path, pn_sid))
+    holder = account.messaging_service_of(pn_sid)
+    if holder is service:
+        raise ApiError(409, 21710, "Phone Number %s is already in Messaging Service %s" % (number["phone_number"], service["sid"]))
+    if holder is not None:
+        raise ApiError(409, 21712, "Phone Number %s is already associated with another Messaging Service %s"
+                       % (number["phone_number"], holder["sid"]))
+    when = now()
+    service["phone_numbers"][pn_sid] = {"date_created": when, "date_updated": when}
+    return 201, resources.messaging_phone_number(account, service, pn_sid)
+
+
 def remove_messaging_number(ctx):
     service, pn_sid = _messaging_member(ctx)
     del service["phone_numbers"][pn_sid]
+    return 204, None
+
+
+# ---------------------------------------------------------------------------
+# Conversations v1: Configuration Addresses
+# ---------------------------------------------------------------------------
+
+ADDRESS_PAGE_SIZE = 50  # the spec's PageSize maximum for this list
+# form parameter -> (key of the auto_creation object, kind)
+AUTO_CREATION_PARAMS = (
+    ("AutoCreation.Enabled", "enabled", "bool"),
+    ("AutoCreation.Type", "type", "type"),
+    ("AutoCreation.ConversationServiceSid", "conversation_service_sid", "IS"),
+    ("AutoCreation.WebhookUrl", "webhook_url", "url"),
+    ("AutoCreation.WebhookMethod", "webhook_method", "method"),
+    ("AutoCreation.WebhookFilters", "webhook_filters", "list"),
+    ("AutoCreation.StudioFlowSid", "studio_flow_sid", "FW"),
+    ("AutoCreation.StudioRetryCount", "studio_retry_count", "int"),
+)
+AUTO_CREATION_DEFAULTS = {"webhook": {"webhook_method": "POST", "webhook_filters": []},
+                          "studio": {"studio_retry_count": 3}, "default": {}, None: {}}
+ADDRESS_UPDATE_PARAMS = ("FriendlyName",) + tuple(name for name, _key, _kind in AUTO_CREATION_PARAMS)
+ADDRESS_CREATE_PARAMS = ("Type", "Address") + ADDRESS_UPDATE_PARAMS + ("AddressCountry",)
+
+
+def _auto_creation_values(ctx):
+    values = {}
+    for name, key, kind in AUTO_CREATION_PARAMS:
+        if not ctx.has(name):
+            continue
+        value = ctx.param(name)
+        if kind == "bool":
+            value = ctx.bool(name)
+        elif kind == "type":
+            if value not in AUTO_CREATION_TYPES:
+                raise ApiError(400, 45762, "Failed to validate address configuration. Auto create type is empty or invalid: "
+                               "AutoCreation.Type=%r, must be one of %s" % (value, ", ".join(AUTO_CREATION_TYPES)))
+        elif kind in ("IS", "FW"):
+            value = ctx.sid(name, kind)
+        elif kind == "url":
+            if not URL_RE.match(value):
+                raise invalid_param(name, value, "must be an http(s) URL")
+        elif kind == "method":
+            value = value.upper()
+            if value not in ("GET", "POST"):
+                raise invalid_param(name, value, "must be GET or POST")
+        elif kind == "list":
+            value = [value] if isinstance(value, str) else list(value)
+        elif kind == "int":
+            value = ctx.int(name, minimum=0)
+        values[key] = value
+    return values
+
+
+def _auto_creation(ctx, current):
+    """The ``auto_creation`` object after this request, validated (45762-45764).
+
+    Same auto-creation type as before: sent keys merge into the current
+    object. Another type (or create): ``enabled`` and
+    ``conversation_service_sid`` carry over, the new type starts from its
+    defaults plus the sent keys; keys of other types are dropped.
+    """
+    sent = _auto_creation_values(ctx)
+    current = current or {"enabled": False, "type": None, "conversation_service_sid": None}
+    new_type = sent.get("type", current["type"])
+    if new_type == current["type"]:
+        base = dict(current)
+    else:
+        base = dict((key, current.get(key)) for key in AUTO_CREATION_COMMON)
+        base.update(AUTO_CREATION_DEFAULTS[new_type])
+    base.update(sent)
+    base["type"] = new_type
+    auto = dict((key, base.get(key)) for key in AUTO_CREATION_COMMON + AUTO_CREATION_KEYS[new_type])
+    if auto["enabled"] and auto["type"] is None:
+        raise ApiError(400, 45762, "Failed to validate address configuration. Auto create type is empty or invalid: "
+                       "AutoCreation.Enabled is true but AutoCreation.Type is not set")
+    if auto["type"] == "studio" and not auto.get("studio_flow_sid"):
+        raise ApiError(400, 45763, "Unable to validate address configuration. Auto create studio flow SID missing: "
+                       "AutoCreation.Type studio needs AutoCreation.StudioFlowSid")
+    if auto["type"] == "webhook" and not auto.get("webhook_url"):
+        raise ApiError(400, 45764, "Unable to validate address configuration. Auto create webhook URL missing: "
+                       "AutoCreation.Type webhook needs AutoCreation.WebhookUrl")
+    return auto
+
+
+def _friendly_name(ctx):
+    value = ctx.param("FriendlyName")
+    if value is not None and len(value) > 256:
+        raise invalid_param("FriendlyName", value, "must be at most 256 characters")
+    return value
+
+
+def list_conversations_addresses(ctx):
+    items = list(ctx.account.conversations_addresses.values())
+    wanted = ctx.param("Type")
+    if wanted is not None:
+        items = [rec for rec in items if rec["type"] == wanted]
+    return ctx.page_v1(items, "address_configurations", lambda rec: resources.conversations_address(ctx.account, rec))
+
+
+def create_conversations_address(ctx):
+    account = ctx.account
+    address_type = ctx.require("Type")
+    if address_type not in ADDRESS_TYPES:
+        raise invalid_param("Type", address_type, "must be one of %s" % ", ".join(ADDRESS_TYPES))
+    address = ctx.require("Address")
+    if address_type == "sms" and not E164_RE.match(address):
+        raise invalid_param("Address", address, "an sms address must be a phone number in E.164")
+    if not ctx.has("AutoCreation.Enabled"):
+        raise ApiError(400, 45761, "Failed to validate address configuration. Auto create not enabled: "
+                       "send AutoCreation.Enabled (true to auto-create conversations, false to keep the address idle)")
+    auto = _auto_creation(ctx, None)
+    existing = account.conversations_address_of(address, address_type)
+    if existing is not None:
+        raise ApiError(409, 50416, "An address configuration for %s %s already exists: %s"
+                       % (address_type, address, existing["sid"]))
+    when = now()
+    rec = {"sid": new_sid("IG"), "type": address_type, "address": address, "friendly_name": _friendly_name(ctx),
+           "address_country": ctx.param("AddressCountry"), "auto_creation": auto,
+           "date_created": when, "date_updated": when}
+    account.conversations_addresses[rec["sid"]] = rec
+    return 201, resources.conversations_address(account, rec)
+
+
+def _conversations_address(ctx):
+    """The address named in the path: its IG sid, or the address itself (URL-encoded E.164)."""
+    key = unquote(ctx.path_params["Sid"])
+    addresses = ctx.account.conversations_addresses
+    if is_sid(key, "IG"):
+        found = addresses.get(key)
+    else:
+        found = next((rec for rec in addresses.values() if rec["address"] == key), None)
+    if found is None:
+        raise ctx.missing()
+    return found
+
+
+def fetch_conversations_address(ctx):
+    return 200, resources.conversations_address(ctx.account, _conversations_address(ctx))
+
+
+def update_conversations_address(ctx):
+    rec = _conversations_address(ctx)
+    changes = {"auto_creation": _auto_creation(ctx, rec["auto_creation"])}
+    if ctx.has("FriendlyName"):
+        changes["friendly_name"] = _friendly_name(ctx)
+    if any(rec[key] != value for key, value in changes.items()):
+        rec.update(changes)
+        rec["date_updated"] = now()
+    return 200, resources.conversations_address(ctx.account, rec)
+
+
+def delete_conversations_address(ctx):
+    rec = _conversations_address(ctx)
+    del ctx.account.conversations_addresses[rec["sid"]]
     return 204, None
 
 
@@ -541,7 +777,16 @@ ROUTES = (
     # Messaging v1
     Route("messaging", "GET", "/v1/Services", list_messaging_services, PAGING),
     Route("messaging", "GET", "/v1/Services/{Sid}", fetch_messaging_service),
+    Route("messaging", "POST", "/v1/Services/{Sid}", update_messaging_service, MESSAGING_SERVICE_PARAMS),
     Route("messaging", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers", list_messaging_numbers, PAGING),
+    Route("messaging", "POST", "/v1/Services/{ServiceSid}/PhoneNumbers", add_messaging_number, ("PhoneNumberSid",)),
     Route("messaging", "GET", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", fetch_messaging_number),
     Route("messaging", "DELETE", "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}", remove_messaging_number),
+    # Conversations v1
+    Route("conversations", "GET", "/v1/Configuration/Addresses", list_conversations_addresses, ("Type",) + PAGING,
+          max_page_size=ADDRESS_PAGE_SIZE),
+    Route("conversations", "POST", "/v1/Configuration/Addresses", create_conversations_address, ADDRESS_CREATE_PARAMS),
+    Route("conversations", "GET", "/v1/Configuration/Addresses/{Sid}", fetch_conversations_address),
+    Route("conversations", "POST", "/v1/Configuration/Addresses/{Sid}", update_conversations_address, ADDRESS_UPDATE_PARAMS),
+    Route("conversations", "DELETE", "/v1/Configuration/Addresses/{Sid}", delete_conversations_address),
 )

@@ -247,6 +247,10 @@ class Simulator(object):
     def state(self):
         return self.app.store.dump()
 
+    def deliver(self, account, to):
+        """The delivery oracle (``GET /_sim/deliver``): where an SMS to ``to`` lands in ``account``."""
+        return self.app.deliver(account, to)
+
     def set_faults(self, **spec):
         self.app.faults.configure(spec)
 

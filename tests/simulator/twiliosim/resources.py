@@ -8,6 +8,7 @@ tests/data/twilio-oai/. Records may carry internal fields (``type``,
 part of a resource's representation.
 """
 
+from .store import AUTO_CREATION_COMMON, AUTO_CREATION_KEYS
 from .util import iso8601, rfc2822
 
 API = "/2010-04-01"
@@ -17,6 +18,7 @@ HOSTS = {
     "proxy": "https://proxy.twilio.com",
     "studio": "https://studio.twilio.com",
     "messaging": "https://messaging.twilio.com",
+    "conversations": "https://conversations.twilio.com",
 }
 
 
@@ -199,3 +201,27 @@ def messaging_phone_number(acct, service, pn_sid):
         capabilities=[name for name, key in (("Voice", "voice"), ("SMS", "sms"), ("MMS", "mms")) if caps[key]],
         url="%s/v1/Services/%s/PhoneNumbers/%s" % (HOSTS["messaging"], service["sid"], pn_sid),
     )
+
+
+# -- Conversations v1 -------------------------------------------------------
+
+CONVERSATIONS_ADDRESS_FIELDS = ("sid", "type", "address", "friendly_name", "address_country")
+
+
+def auto_creation(rec):
+    """The ``auto_creation`` object as the spec's examples show it: ``enabled`` and ``type`` always,
+    ``conversation_service_sid`` when set, then the keys of the auto-creation type only."""
+    auto = rec["auto_creation"]
+    out = {"enabled": auto["enabled"], "type": auto["type"]}
+    if auto.get("conversation_service_sid") is not None:
+        out["conversation_service_sid"] = auto["conversation_service_sid"]
+    for key in AUTO_CREATION_KEYS[auto["type"]]:
+        value = auto.get(key)
+        out[key] = list(value) if isinstance(value, list) else value
+    assert set(out) <= set(AUTO_CREATION_COMMON) | set(AUTO_CREATION_KEYS[auto["type"]])
+    return out
+
+
+def conversations_address(acct, rec):
+    return _resource(acct, rec, CONVERSATIONS_ADDRESS_FIELDS, iso8601, auto_creation=auto_creation(rec),
+                     url="%s/v1/Configuration/Addresses/%s" % (HOSTS["conversations"], rec["sid"]))

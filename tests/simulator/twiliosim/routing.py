@@ -18,6 +18,7 @@ from .util import is_sid
 SPEC_FILES = {
     "api": "twilio_api_v2010.json",
     "flex-api": "twilio_flex_v1.json",
+    "conversations": "twilio_conversations_v1.json",
     "proxy": "twilio_proxy_v1.json",
     "studio": "twilio_studio_v2.json",
     "messaging": "twilio_messaging_v1.json",
@@ -28,8 +29,9 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 
 
 class Route(object):
-    def __init__(self, product, method, path, handler, params=(), account_param=None):
+    def __init__(self, product, method, path, handler, params=(), account_param=None, max_page_size=1000):
         self.product = product
+        self.max_page_size = max_page_size  # the spec's PageSize maximum (1000; 50 for Conversations addresses)
         self.method = method
         self.path = path
         self.handler = handler
@@ -139,7 +141,7 @@ class Context(object):
 
     # -- paging ----------------------------------------------------------
     def _page(self, items, default_size):
-        size = self.int("PageSize", default_size, 1, 1000)
+        size = self.int("PageSize", min(default_size, self.route.max_page_size), 1, self.route.max_page_size)
         page = self.int("Page", 0, 0)
         token = self.param("PageToken")
         start = page * size

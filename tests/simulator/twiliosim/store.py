@@ -21,6 +21,16 @@ EDGES = ("ashburn", "dublin", "sydney", "tokyo", "frankfurt", "sao-paulo", "sing
 CHANNEL_TYPES = ("web", "sms", "facebook", "whatsapp", "line", "custom")
 INTEGRATION_TYPES = ("studio", "external", "task")
 NUMBER_TYPES = ("local", "mobile", "toll_free")
+ADDRESS_TYPES = ("sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat")
+AUTO_CREATION_TYPES = ("webhook", "studio", "default")
+# Keys of a Conversations address ``auto_creation`` object: always, and per auto-creation type.
+AUTO_CREATION_COMMON = ("enabled", "type", "conversation_service_sid")
+AUTO_CREATION_KEYS = {
+    "webhook": ("webhook_url", "webhook_method", "webhook_filters"),
+    "studio": ("studio_flow_sid", "studio_retry_count"),
+    "default": (),
+    None: (),
+}
 
 # Seeded resources are dated from here on, one second apart, so that their
 # order is stable and distinct from resources created during a run.
@@ -133,6 +143,7 @@ class Account(object):
         self.studio_flows = {}
         self.applications = {}
         self.flex_flows = {}
+        self.conversations_addresses = {}
 
     # -- relations -----------------------------------------------------
     def proxy_service_of(self, pn_sid):
@@ -150,6 +161,13 @@ class Account(object):
     def number_by_e164(self, phone_number):
         for rec in self.incoming_phone_numbers.values():
             if rec["phone_number"] == phone_number:
+                return rec
+        return None
+
+    def conversations_address_of(self, address, address_type="sms"):
+        """The Conversations address configuration for (type, address), or None."""
+        for rec in self.conversations_addresses.values():
+            if rec["type"] == address_type and rec["address"] == address:
                 return rec
         return None
 
@@ -191,6 +209,7 @@ class Account(object):
             "studio_flows": [plain(r) for r in self.studio_flows.values()],
             "applications": [plain(r) for r in self.applications.values()],
             "flex_flows": [plain(r) for r in self.flex_flows.values()],
+            "conversations_addresses": [plain(r) for r in self.conversations_addresses.values()],
         }
 
 
@@ -283,6 +302,8 @@ class SeedLoader(object):
             self.studio_flow(account, entry, "%s.studio_flows[%d]" % (where, i))
         for i, entry in enumerate(raw.get("flex_flows") or []):
             self.flex_flow(account, entry, "%s.flex_flows[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("conversations_addresses") or []):
+            self.conversations_address(account, entry, "%s.conversations_addresses[%d]" % (where, i))
         return account
 
     def flex_configuration(self, account, raw, where):
@@ -380,7 +401,7 @@ class SeedLoader(object):
             "sticky_sender": True, "mms_converter": True, "smart_encoding": True,
             "scan_message_content": "inherit", "fallback_to_long_code": True, "area_code_geomatch": True,
             "synchronous_validation": False, "validity_period": 14400, "usecase": "undeclared",
-            "us_app_to_person_registered": False,
+            "us_app_to_person_registered": bool(raw.get("us_app_to_person_registered", False)),
             "use_inbound_webhook_on_number": bool(raw.get("use_inbound_webhook_on_number", False)),
             "date_created": when, "date_updated": when,
         }
@@ -433,4 +454,47 @@ class SeedLoader(object):
             "enabled": bool(raw.get("enabled", False)), "integration_type": itype,
             "integration": copy.deepcopy(integration), "long_lived": bool(raw.get("long_lived", False)),
             "janitor_enabled": bool(raw.get("janitor_enabled", False)), "date_created": when, "date_updated": when,
+        }
+
+    def conversations_address(self, account, raw, where):
+        sid = _sid(raw, where, "IG")
+        _require(sid not in account.conversations_addresses, where, "duplicate sid")
+        address_type = raw.get("type") or "sms"
+        _require(address_type in ADDRESS_TYPES, where, "type must be one of %s" % ", ".join(ADDRESS_TYPES))
+        address = raw.get("address")
+        _require(isinstance(address, str) and address, where, "address is required")
+        if address_type == "sms":
+            _require(E164_RE.match(address), where, "address of an sms address must be E.164, got %r" % (address,))
+        _require(account.conversations_address_of(address, address_type) is None, where,
+                 "a %s address for %s already exists" % (address_type, address))
+        auto = raw.get("auto_creation") or {}
+        _require(isinstance(auto, dict), where, "auto_creation must be a mapping")
+        unknown = set(auto) - set(AUTO_CREATION_COMMON) - set(k for keys in AUTO_CREATION_KEYS.values() for k in keys)
+        _require(not unknown, where, "unknown auto_creation fields %s" % sorted(unknown))
+        auto_type = auto.get("type")
+        _require(auto_type is None or auto_type in AUTO_CREATION_TYPES, where,
+                 "auto_creation.type must be one of %s" % ", ".join(AUTO_CREATION_TYPES))
+        if auto.get("conversation_service_sid") is not None:
+            _sid(auto, where + ".auto_creation", "IS", "conversation_service_sid")
+        if auto.get("studio_flow_sid") is not None:
+            _sid(auto, where + ".auto_creation", "FW", "studio_flow_sid")
+        _require(auto_type != "studio" or auto.get("studio_flow_sid"), where, "auto_creation type studio needs studio_flow_sid")
+        if auto.get("webhook_filters") is not None:
+            _require(isinstance(auto["webhook_filters"], list), where, "auto_creation.webhook_filters must be a list")
+        if auto.get("webhook_method") is not None:
+            _require(str(auto["webhook_method"]).upper() in ("GET", "POST"), where, "auto_creation.webhook_method must be GET or POST")
+        auto_creation = {"enabled": bool(auto.get("enabled", False)), "type": auto_type,
+                         "conversation_service_sid": auto.get("conversation_service_sid")}
+        for key in AUTO_CREATION_KEYS[auto_type]:
+            auto_creation[key] = copy.deepcopy(auto.get(key))
+        if auto_type == "webhook":
+            auto_creation["webhook_method"] = (auto_creation["webhook_method"] or "POST").upper()
+            auto_creation["webhook_filters"] = list(auto_creation["webhook_filters"] or [])
+        if auto_type == "studio" and auto_creation["studio_retry_count"] is None:
+            auto_creation["studio_retry_count"] = 3
+        when = self.when()
+        account.conversations_addresses[sid] = {
+            "sid": sid, "type": address_type, "address": address, "friendly_name": raw.get("friendly_name"),
+            "address_country": raw.get("address_country"), "auto_creation": auto_creation,
+            "date_created": when, "date_updated": when,
         }

@@ -66,6 +66,15 @@ def ids():
         messaging_number="PNe9c8648a451fb9327893b72a85b8216d",   # +16505550104, in the Messaging Service
         app_number="PN3e2019f91b74d173c624a98837372c50",         # +16505550105
         sales_number="PN11a2b633fcb45fe3b7a485790d6b6177",       # +14155550107, in "Sales Proxy"
+        conversations_flow="FWade1e6bb66794551a8bf756ff5bbcb5d",  # "Conversations Messaging Flow"
+        # default.yml, second account: Flex Conversations + A2P
+        conv_account="AC6dff814a746940d4b40bcf1273d0f6f6", conv_token="sim-auth-token-6dff814a746940d4b40bcf12",
+        conv_service="IS5d5354d0c1004d609564d146fed4f0f9",       # its flex_service_instance_sid
+        conv_flow="FW92c0301a6a474c9a9e14df236aa39858",
+        conv_address="IG123ba2cce02d4378807895f9b0ef105e",       # sms +14155550301, studio
+        conv_number="PN4c7d6ec3430f42728b7e9fcae6c6fe27",        # +14155550301
+        a2p_number="PN4fbb4dc56aaf415da3d931928f489ca9",         # +14155550302, in the A2P service
+        a2p_service="MG08d76d96d5e741b6aec02a305460670f",
         # multi_account.yml
         us_account="ACd174c9079b2cc562a8ec26a46c1b1f4f", us_token="sim-auth-token-d174c9079b2cc562a8ec26a4",
         au_account="AC1d70cf2e8c0a1758fa4c9145c32cea53", au_token="sim-auth-token-1d70cf2e8c0a1758fa4c9145",

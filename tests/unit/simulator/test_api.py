@@ -265,7 +265,8 @@ def test_proxy_conflicts(client, ids):
 
 def test_studio_flows(client, ids):
     flows = client.studio.v2.flows.list()
-    assert [f.friendly_name for f in flows] == ["Messaging Flow", "Webchat Flow", "Voice IVR", "Broken Flow"]
+    assert [f.friendly_name for f in flows] == ["Messaging Flow", "Webchat Flow", "Voice IVR", "Broken Flow",
+                                                "Conversations Messaging Flow"]
     assert all(f.definition is None for f in flows)
     flow = client.studio.v2.flows(ids.messaging_flow).fetch()
     assert flow.webhook_url == "https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (ids.account, ids.messaging_flow)
@@ -273,6 +274,12 @@ def test_studio_flows(client, ids):
     assert widget["properties"]["workflow"] == ids.workflow
     trigger = [s for s in flow.definition["states"] if s["name"] == flow.definition["initial_state"]][0]
     assert {"event": "incomingMessage", "next": widget["name"]} in trigger["transitions"]
+    # the Flex Conversations flow: only incomingConversationMessage leads to Send to Flex
+    conversations = client.studio.v2.flows(ids.conversations_flow).fetch().definition
+    trigger = [s for s in conversations["states"] if s["name"] == conversations["initial_state"]][0]
+    nexts = dict((t["event"], t.get("next")) for t in trigger["transitions"])
+    assert nexts["incomingMessage"] is None
+    assert [s["type"] for s in conversations["states"] if s["name"] == nexts["incomingConversationMessage"]] == ["send-to-flex"]
 
 
 def test_messaging_services(client, ids):
@@ -303,3 +310,158 @@ def test_error_body_shape(raw):
     body = raw("GET", "https://flex-api.twilio.com/v1/FlexFlows/FO" + "0" * 32).json()
     assert set(body) == {"code", "message", "more_info", "status"}
     assert (body["code"], body["status"], body["more_info"]) == (20404, 404, "https://www.twilio.com/docs/errors/20404")
+
+
+def test_messaging_service_fields_and_update(client, make_client, sim, ids):
+    service = client.messaging.v1.services(ids.messaging_service)
+    before = service.fetch()
+    assert (before.use_inbound_webhook_on_number, before.us_app_to_person_registered) == (False, False)
+    updated = service.update(use_inbound_webhook_on_number=True, inbound_request_url="https://example.com/new",
+                             friendly_name="Renamed Service")
+    assert (updated.use_inbound_webhook_on_number, updated.inbound_request_url, updated.friendly_name) == (
+        True, "https://example.com/new", "Renamed Service")
+    assert updated.sticky_sender is True  # left out: keeps its value
+    stored = [m for m in sim.state()[ids.account]["messaging_services"] if m["sid"] == ids.messaging_service][0]
+    assert stored["use_inbound_webhook_on_number"] is True and stored["inbound_request_url"] == "https://example.com/new"
+    assert sim.log()[-1]["form"] == {"UseInboundWebhookOnNumber": "true", "InboundRequestUrl": "https://example.com/new",
+                                     "FriendlyName": "Renamed Service"}
+    err = rest_error(lambda: service.update(inbound_method="PUT"))
+    assert (err.status, err.code) == (400, 20001)
+    err = rest_error(lambda: client.messaging.v1.services("MG" + "0" * 32).update(friendly_name="x"))
+    assert (err.status, err.code) == (404, 20404)
+    # the A2P service of the second account
+    a2p = make_client(ids.conv_account, ids.conv_token).messaging.v1.services(ids.a2p_service).fetch()
+    assert (a2p.us_app_to_person_registered, a2p.use_inbound_webhook_on_number) == (True, False)
+
+
+def test_pooled_number_joins_and_leaves_a_messaging_service(client, sim, ids):
+    numbers = client.messaging.v1.services(ids.messaging_service).phone_numbers
+    joined = numbers.create(phone_number_sid=ids.flex_number)  # in the Flex Proxy Service pool
+    assert (joined.sid, joined.service_sid, joined.phone_number) == (ids.flex_number, ids.messaging_service, "+14155550101")
+    assert sim.log()[-1]["status"] == 201
+    assert sorted(n.sid for n in numbers.list()) == sorted([ids.messaging_number, ids.flex_number])
+    state = sim.state()[ids.account]
+    assert ids.flex_number in [m["sid"] for s in state["proxy_services"] if s["sid"] == ids.flex_proxy for m in s["phone_numbers"]]
+    # in both now: the Proxy pool still refuses it again (80104), as before
+    assert rest_error(lambda: client.proxy.v1.services(ids.flex_proxy).phone_numbers.create(sid=ids.flex_number)).code == 80104
+    err = rest_error(lambda: numbers.create(phone_number_sid=ids.flex_number))
+    assert (err.status, err.code) == (409, 21710)
+    err = rest_error(lambda: client.messaging.v1.services(ids.flex_messaging_service).phone_numbers.create(phone_number_sid=ids.flex_number))
+    assert (err.status, err.code) == (409, 21712) and ids.messaging_service in err.msg
+    err = rest_error(lambda: numbers.create(phone_number_sid="PN" + "f" * 32))
+    assert (err.status, err.code) == (404, 20404)
+    err = rest_error(lambda: numbers.create(phone_number_sid="nope"))
+    assert (err.status, err.code) == (400, 20001)
+    assert numbers(ids.flex_number).delete() is True
+    assert [n.sid for n in numbers.list()] == [ids.messaging_number]
+    # leaving the Messaging Service leaves the Proxy pool alone
+    assert client.proxy.v1.services(ids.flex_proxy).phone_numbers(ids.flex_number).fetch().sid == ids.flex_number
+    # a number a Messaging Service holds still cannot join a Proxy service
+    numbers.create(phone_number_sid=ids.spare_number)
+    err = rest_error(lambda: client.proxy.v1.services(ids.flex_proxy).phone_numbers.create(sid=ids.spare_number))
+    assert (err.status, err.code) == (400, 80601)
+
+
+# -- Conversations Configuration Addresses --------------------------------------
+
+
+@pytest.fixture
+def conv(make_client, ids):
+    """The Conversations address configurations of the default seed's second account."""
+    return make_client(ids.conv_account, ids.conv_token).conversations.v1.address_configurations
+
+
+def test_conversations_address_list_fetch(conv, sim, ids):
+    [seeded] = conv.list()
+    assert (seeded.sid, seeded.type, seeded.address, seeded.friendly_name) == (
+        ids.conv_address, "sms", "+14155550301", "Conversations SMS +14155550301")
+    assert seeded.auto_creation == {"enabled": True, "type": "studio", "conversation_service_sid": ids.conv_service,
+                                    "studio_flow_sid": ids.conv_flow, "studio_retry_count": 3}
+    assert seeded.url == "https://conversations.twilio.com/v1/Configuration/Addresses/" + ids.conv_address
+    assert conv.list(type="whatsapp") == []
+    assert [a.sid for a in conv.list(type="sms", page_size=50)] == [ids.conv_address]
+    # by IG sid or by the address itself (the SDK puts the + in the path; encoded works too)
+    assert conv(ids.conv_address).fetch().address == "+14155550301"
+    assert conv("+14155550301").fetch().sid == ids.conv_address
+    assert conv("%2B14155550301").fetch().sid == ids.conv_address
+    assert rest_error(conv("+14155550302").fetch).status == 404
+    assert rest_error(conv("IG" + "0" * 32).fetch).code == 20404
+
+
+def test_conversations_address_page_size_at_most_50(conv, raw, ids):
+    with pytest.raises(TwilioException):
+        conv.list(page_size=51)
+    body = raw("GET", "https://conversations.twilio.com/v1/Configuration/Addresses", params={"PageSize": 51},
+               auth=(ids.conv_account, ids.conv_token))
+    assert (body.status_code, body.json()["code"]) == (400, 20001)
+    for i in range(60):
+        conv.create(type="sms", address="+1415555%04d" % (6000 + i), auto_creation_enabled=False)
+    default = raw("GET", "https://conversations.twilio.com/v1/Configuration/Addresses",
+                  auth=(ids.conv_account, ids.conv_token)).json()
+    assert default["meta"]["page_size"] == 50 and len(default["address_configurations"]) == 50
+    assert default["meta"]["key"] == "address_configurations" and default["meta"]["next_page_url"]
+    assert len(conv.list(page_size=50)) == 61
+
+
+def test_conversations_address_create_and_rules(conv, sim, ids):
+    created = conv.create(type="sms", address="+14155550302", friendly_name="A2P on Conversations",
+                          auto_creation_enabled=True, auto_creation_type="webhook",
+                          auto_creation_conversation_service_sid=ids.conv_service,
+                          auto_creation_webhook_url="https://example.com/conv", auto_creation_webhook_method="post",
+                          auto_creation_webhook_filters=["onMessageAdded", "onParticipantAdded"], address_country="US")
+    assert created.sid.startswith("IG") and len(created.sid) == 34
+    assert created.auto_creation == {"enabled": True, "type": "webhook", "conversation_service_sid": ids.conv_service,
+                                     "webhook_url": "https://example.com/conv", "webhook_method": "POST",
+                                     "webhook_filters": ["onMessageAdded", "onParticipantAdded"]}
+    assert created.address_country == "US"
+    entry = sim.log()[-1]
+    assert entry["status"] == 201 and entry["form"]["AutoCreation.WebhookFilters"] == ["onMessageAdded", "onParticipantAdded"]
+    # one address per (type, address): assumed 409/50416, naming the existing one
+    err = rest_error(lambda: conv.create(type="sms", address="+14155550302", auto_creation_enabled=False))
+    assert (err.status, err.code) == (409, 50416) and created.sid in err.msg
+    # the same address on another type is another address configuration
+    assert conv.create(type="whatsapp", address="+14155550302", auto_creation_enabled=False).type == "whatsapp"
+    # documented validation errors
+    err = rest_error(lambda: conv.create(type="sms", address="+14155550303"))
+    assert (err.status, err.code) == (400, 45761)
+    err = rest_error(lambda: conv.create(type="sms", address="+14155550303", auto_creation_enabled=True))
+    assert (err.status, err.code) == (400, 45762)
+    err = rest_error(lambda: conv.create(type="sms", address="+14155550303", auto_creation_enabled=True, auto_creation_type="flex"))
+    assert (err.status, err.code) == (400, 45762)
+    err = rest_error(lambda: conv.create(type="sms", address="+14155550303", auto_creation_enabled=True, auto_creation_type="studio"))
+    assert (err.status, err.code) == (400, 45763)
+    err = rest_error(lambda: conv.create(type="sms", address="+14155550303", auto_creation_enabled=True, auto_creation_type="webhook"))
+    assert (err.status, err.code) == (400, 45764)
+    for kwargs in ({"type": "pigeon", "address": "+14155550303"}, {"type": "sms", "address": "4155550303"},
+                   {"type": "sms", "address": "+14155550303", "auto_creation_studio_flow_sid": "FW1"}):
+        err = rest_error(lambda: conv.create(auto_creation_enabled=False, **kwargs))
+        assert (err.status, err.code) == (400, 20001), kwargs
+    default = conv.create(type="sms", address="+14155550303", auto_creation_enabled=True, auto_creation_type="default")
+    assert default.auto_creation == {"enabled": True, "type": "default"}
+    assert len(sim.state()[ids.conv_account]["conversations_addresses"]) == 4
+
+
+def test_conversations_address_update_delete(conv, sim, ids):
+    address = conv("+14155550301")
+    renamed = address.update(friendly_name="renamed", auto_creation_studio_retry_count=1)
+    assert renamed.friendly_name == "renamed"
+    assert renamed.auto_creation == {"enabled": True, "type": "studio", "conversation_service_sid": ids.conv_service,
+                                     "studio_flow_sid": ids.conv_flow, "studio_retry_count": 1}
+    # another auto-creation type: the old type's keys go, enabled and the service stay
+    switched = address.update(auto_creation_type="webhook", auto_creation_webhook_url="https://example.com/w")
+    assert switched.auto_creation == {"enabled": True, "type": "webhook", "conversation_service_sid": ids.conv_service,
+                                      "webhook_url": "https://example.com/w", "webhook_method": "POST", "webhook_filters": []}
+    err = rest_error(lambda: address.update(auto_creation_type="studio"))
+    assert (err.status, err.code) == (400, 45763)
+    assert address.update(auto_creation_enabled=False).auto_creation["enabled"] is False
+    # Type, Address and AddressCountry are not update parameters: the SDK has no such arguments
+    with pytest.raises(TypeError):
+        address.update(address="+14155550399")
+    assert address.fetch().address == "+14155550301"
+    stored = sim.state()[ids.conv_account]["conversations_addresses"][0]
+    assert stored["friendly_name"] == "renamed" and stored["auto_creation"]["type"] == "webhook"
+    assert conv(ids.conv_address).delete() is True
+    assert sim.log()[-1]["status"] == 204
+    assert conv.list() == []
+    assert rest_error(address.fetch).status == 404
+    assert rest_error(address.delete).status == 404

@@ -32,8 +32,12 @@ SPARE_NUMBER = "PNe61004cd2af33ac22bd87eb5b6716274"
 MESSAGING_NUMBER = "PNe9c8648a451fb9327893b72a85b8216d"
 SMS_FLOW = "FO6d006fd9ac219623099bf407e4ad1bfe"
 ACCOUNT = "/2010-04-01/Accounts/" + AC
+# The default seed's second account: Flex Conversations, an A2P Messaging Service.
+CONVERSATIONS_AUTH = ("AC6dff814a746940d4b40bcf1273d0f6f6", "sim-auth-token-6dff814a746940d4b40bcf12")
+ADDRESS = "IG123ba2cce02d4378807895f9b0ef105e"
 
-# route name -> (path, parameters) of one successful request against the default seed
+# route name -> (path, parameters[, (account, token)]) of one successful request against the default seed
+# (credentials of its first account unless given)
 CASES = {
     "GET api/2010-04-01/Accounts/{Sid}.json": (ACCOUNT + ".json", {}),
     "GET api/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json": (ACCOUNT + "/IncomingPhoneNumbers.json", {"PageSize": 2}),
@@ -72,6 +76,21 @@ CASES = {
     "GET messaging/v1/Services/{ServiceSid}/PhoneNumbers": ("/v1/Services/%s/PhoneNumbers" % MG, {}),
     "GET messaging/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}": ("/v1/Services/%s/PhoneNumbers/%s" % (MG, MESSAGING_NUMBER), {}),
     "DELETE messaging/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}": ("/v1/Services/%s/PhoneNumbers/%s" % (MG, MESSAGING_NUMBER), {}),
+    "POST messaging/v1/Services/{Sid}": ("/v1/Services/" + MG, {
+        "FriendlyName": "renamed", "UseInboundWebhookOnNumber": "true", "InboundRequestUrl": "https://example.com/in",
+        "InboundMethod": "GET", "StickySender": "false", "ScanMessageContent": "enable", "ValidityPeriod": 600}),
+    # the Flex number is in the Flex Proxy Service pool: it may still join a Messaging Service
+    "POST messaging/v1/Services/{ServiceSid}/PhoneNumbers": ("/v1/Services/%s/PhoneNumbers" % MG, {"PhoneNumberSid": FLEX_NUMBER}),
+    "GET conversations/v1/Configuration/Addresses": ("/v1/Configuration/Addresses", {"Type": "sms", "PageSize": 50}, CONVERSATIONS_AUTH),
+    "POST conversations/v1/Configuration/Addresses": ("/v1/Configuration/Addresses", {
+        "Type": "sms", "Address": "+14155550302", "FriendlyName": "conformance", "AutoCreation.Enabled": "true",
+        "AutoCreation.Type": "webhook", "AutoCreation.ConversationServiceSid": "IS5d5354d0c1004d609564d146fed4f0f9",
+        "AutoCreation.WebhookUrl": "https://example.com/hook", "AutoCreation.WebhookMethod": "post",
+        "AutoCreation.WebhookFilters": ["onMessageAdded", "onParticipantAdded"], "AddressCountry": "US"}, CONVERSATIONS_AUTH),
+    "GET conversations/v1/Configuration/Addresses/{Sid}": ("/v1/Configuration/Addresses/" + ADDRESS, {}, CONVERSATIONS_AUTH),
+    "POST conversations/v1/Configuration/Addresses/{Sid}": ("/v1/Configuration/Addresses/%2B14155550301", {
+        "FriendlyName": "renamed", "AutoCreation.Enabled": "false", "AutoCreation.StudioRetryCount": 2}, CONVERSATIONS_AUTH),
+    "DELETE conversations/v1/Configuration/Addresses/{Sid}": ("/v1/Configuration/Addresses/" + ADDRESS, {}, CONVERSATIONS_AUTH),
 }
 
 ISO_8601 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -151,12 +170,13 @@ def test_route_is_in_the_spec(route, ids):
 @pytest.mark.parametrize("route", ROUTES, ids=route_id)
 def test_response_matches_the_spec(route, raw, ids):
     spec, op = operation(ids.spec_dir, route)
-    path, params = CASES[route.name]
+    path, params = CASES[route.name][:2]
+    auth = dict(auth=CASES[route.name][2]) if len(CASES[route.name]) > 2 else {}
     url = "https://%s.twilio.com%s" % (route.product, path)
     if route.method == "GET":
-        response = raw("GET", url, params=params)
+        response = raw("GET", url, params=params, **auth)
     else:
-        response = raw(route.method, url, data=params)
+        response = raw(route.method, url, data=params, **auth)
     success = [int(code) for code in op["responses"] if code.startswith("2")]
     assert response.status_code in success, response.text
     content = op["responses"][str(response.status_code)].get("content")

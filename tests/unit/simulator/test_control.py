@@ -69,6 +69,18 @@ def test_state_shape(sim, ids):
     assert (member["sid"], member["is_reserved"]) == (ids.flex_number, False)
     assert re.match(r"^2024-01-02T03:04:\d\dZ$", member["date_created"])
     assert [s["phone_numbers"] for s in account["messaging_services"] if s["sid"] == ids.messaging_service][0][0]["sid"] == ids.messaging_number
+    assert account["conversations_addresses"] == []
+    for service in account["messaging_services"]:
+        assert (service["use_inbound_webhook_on_number"], service["us_app_to_person_registered"]) == (False, False)
+    second = state[ids.conv_account]
+    [a2p] = second["messaging_services"]
+    assert (a2p["sid"], a2p["us_app_to_person_registered"], a2p["use_inbound_webhook_on_number"]) == (ids.a2p_service, True, False)
+    assert [m["sid"] for m in a2p["phone_numbers"]] == [ids.a2p_number]
+    [address] = second["conversations_addresses"]
+    assert (address["sid"], address["type"], address["address"]) == (ids.conv_address, "sms", "+14155550301")
+    assert address["auto_creation"] == {"enabled": True, "type": "studio", "conversation_service_sid": ids.conv_service,
+                                        "studio_flow_sid": ids.conv_flow, "studio_retry_count": 3}
+    assert re.match(r"^2024-01-02T03:04:\d\dZ$", address["date_created"])
 
 
 def test_reset_with_seed_and_errors(sim, client, ids, tmp_path):
@@ -112,6 +124,15 @@ def _one_account(**fields):
      "incoming_phone_numbers"),
     (_one_account(flex_flows=[{"sid": "FO" + "1" * 32, "friendly_name": "f", "chat_service_sid": "IS" + "1" * 32,
                                "channel_type": "fax"}]), "channel_type"),
+    (_one_account(conversations_addresses=[{"sid": "IG" + "1" * 32, "address": "4155550100"}]), "E.164"),
+    (_one_account(conversations_addresses=[{"sid": "IG" + "1" * 32, "address": "+14155550100"},
+                                           {"sid": "IG" + "2" * 32, "address": "+14155550100"}]), "already exists"),
+    (_one_account(conversations_addresses=[{"sid": "IG" + "1" * 32, "address": "+14155550100",
+                                            "auto_creation": {"enabled": True, "type": "studio"}}]), "studio_flow_sid"),
+    (_one_account(conversations_addresses=[{"sid": "IG" + "1" * 32, "address": "+14155550100",
+                                            "auto_creation": {"type": "flex"}}]), "auto_creation.type"),
+    (_one_account(conversations_addresses=[{"sid": "IG" + "1" * 32, "address": "+14155550100",
+                                            "auto_creation": {"flow": "FW"}}]), "unknown auto_creation"),
 ])
 def test_seed_validation(sim, seed, message):
     from twiliosim.store import SeedError
