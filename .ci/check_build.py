@@ -34,7 +34,7 @@ FORBIDDEN_SUFFIXES = (".pyc", ".tar.gz")
 REQUIRED = (
     "MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt",
     "meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml",
-    "plugins/doc_fragments/twilio.py", "plugins/module_utils/api.py",
+    "plugins/doc_fragments/twilio.py", "plugins/module_utils/_base.py",
 )
 
 

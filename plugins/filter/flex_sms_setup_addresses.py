@@ -59,12 +59,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-COMMON_OPTIONS = ("friendly_name", "chat_service_sid", "enabled", "janitor_enabled", "long_lived")
-TYPE_OPTIONS = {
-    "studio": ("studio_flow", "retry_count"),
-    "webhook": ("webhook_url", "retry_count"),
-    "task": ("workspace_sid", "workflow_sid", "task_channel", "priority", "timeout"),
-}
+from ansible_collections.flexops.twilio.plugins.module_utils._integrations import INTEGRATION_TYPES, normalise_type, options_for
 
 
 def flex_sms_setup_addresses(entries, integration_type, options=None):
@@ -73,12 +68,12 @@ def flex_sms_setup_addresses(entries, integration_type, options=None):
     for index, entry in enumerate(entries or []):
         itype = entry.get("integration_type")
         itype = integration_type if itype is None else itype
-        itype = "webhook" if itype == "external" else itype
-        if itype not in TYPE_OPTIONS:
+        itype = normalise_type(itype)
+        if itype not in INTEGRATION_TYPES:
             raise AnsibleFilterError("flex_sms_setup_addresses: entry %d has integration_type %r: use studio, webhook or task"
                                      % (index, itype))
         address = dict(phone_number=entry.get("phone_number"), integration_type=itype)
-        for option in COMMON_OPTIONS + TYPE_OPTIONS[itype]:
+        for option in options_for(itype):
             value = entry.get(option)
             if value is None:
                 value = options.get(option)

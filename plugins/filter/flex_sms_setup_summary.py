@@ -74,29 +74,32 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import managed_view
 
-def _described(itype, integration, wanted, flow, flow_sid):
+
+def _described(itype, view, wanted, flow, flow_sid):
     if itype == "studio":
         return "studio flow %s (%s)" % (flow.get("friendly_name") or "?", flow_sid)
     if itype == "webhook":
-        return "webhook %s" % (integration.get("url") or wanted.get("webhook_url") or "?")
+        return "webhook %s" % (view.get("webhook_url") or wanted.get("webhook_url") or "?")
     return "task workflow %s, channel %s" % (
-        integration.get("workflow_sid") or wanted.get("workflow_sid") or "(Flex default)",
-        integration.get("channel") or wanted.get("task_channel") or "sms")
+        view.get("workflow_sid") or wanted.get("workflow_sid") or "(Flex default)",
+        view.get("task_channel") or wanted.get("task_channel") or "sms")
 
 
 def _present(item, entry, r, wanted, proxy_name, default_type):
     address = r.get("address") or None
     proxy = r.get("proxy_service") or {}
     itype = address.get("integration_type") if address else (wanted.get("integration_type") or default_type)
-    integration = (address.get("integration") if address else None) or {}
+    # The address's settings under the option names (its own integration type only), as the modules read them.
+    view = managed_view(address) if address else {}
     flow = r.get("studio_flow") or {}
     flow_sid = None
     if itype == "studio":
-        flow_sid = flow.get("sid") or integration.get("flow_sid") or wanted.get("studio_flow")
+        flow_sid = flow.get("sid") or view.get("studio_flow") or wanted.get("studio_flow")
     reach = (flow.get("send_to_flex") or {}).get("reachable") if flow else None
     widget = (flow.get("send_to_flex") or {}).get("widget") if flow else None
-    described = _described(itype, integration, wanted, flow, flow_sid)
+    described = _described(itype, view, wanted, flow, flow_sid)
     problems = []
     if not proxy.get("member"):
         problems.append("not routed to the Proxy service")

@@ -485,265 +485,66 @@ diff:
       with O(take_over). Entries follow the order of the numbers.
   returned: changed and diff mode
   type: raw
+problems:
+  description:
+    - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
+      C(flexops.twilio.flex_sms_setup)) can word its own error without parsing C(msg).
+    - Every code is listed in the collection's C(docs/problems.md).
+  returned: failure
+  type: list
+  elements: dict
+  contains:
+    code:
+      description: A stable code for the kind of problem.
+      type: str
+      sample: held_by_other_service
+    entry:
+      description: The entry the problem is about (its phone number, or a Studio flow's user), null for the whole task.
+      type: str
+      sample: "+15551230001"
+    option:
+      description: The option as the task wrote it (for example C(addresses[2].webhook_url)), null when none is to blame.
+      type: str
+      sample: take_over
+    holder:
+      description: The service in the way (C(type), C(sid), C(name)), only where there is one.
+      type: dict
+      sample: {type: messaging_service, sid: MG0123456789abcdef0123456789abcdef, name: Marketing}
+    msg:
+      description: What is wrong, in the module's option names.
+      type: str
+    fix:
+      description: What to do about it, in the module's option names; null when C(msg) says all there is.
+      type: str
 """
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups, proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, TwilioModule, to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils.flex_flow import (
-    CLEARED,
-    INTEGRATION_FIELDS,
-    INTEGRATION_OPTIONS,
-    INTEGRATION_TYPES,
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
+from ansible_collections.flexops.twilio.plugins.module_utils import _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import (
+    UNREACHABLE_FIX,
+    Resolver,
+    collision_error,
     describe,
-    flow_sids_in,
+    entries_from,
     flows_for_number,
-    is_sms,
+    live_view,
     managed_view,
-    normalise_type,
-    same_number,
-    summary,
+    select_flow,
     to_api,
-    types_for,
+    validate_entry,
+    wanted_fields,
 )
-from ansible_collections.flexops.twilio.plugins.module_utils.studio import send_to_flex_reachability
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
-    ValidationError,
-    check_e164,
-    check_sid,
-    check_sid_or_name,
-    check_url,
-    is_sid,
-)
-
-DEFAULT_TASK_CHANNEL = "sms"
-MAX_CONCURRENCY = 50
-RANGES = {
-    "retry_count": (0, 3),
-    "priority": (0, 2147483647),
-    "timeout": (1, 1209600),
-}
-SID_OPTIONS = (
-    ("chat_service_sid", "chat_service"),
-    ("workspace_sid", "workspace"),
-    ("workflow_sid", "workflow"),
-)
-
-ENTRY_OPTIONS = dict(
-    friendly_name=dict(type="str"),
-    integration_type=dict(type="str", choices=["studio", "webhook", "external", "task"]),
-    studio_flow=dict(type="str"),
-    webhook_url=dict(type="str"),
-    workspace_sid=dict(type="str"),
-    workflow_sid=dict(type="str"),
-    task_channel=dict(type="str"),
-    priority=dict(type="int"),
-    timeout=dict(type="int"),
-    retry_count=dict(type="int"),
-    chat_service_sid=dict(type="str"),
-    enabled=dict(type="bool"),
-    janitor_enabled=dict(type="bool"),
-    long_lived=dict(type="bool"),
-)
-SETTINGS = tuple(ENTRY_OPTIONS)
-UNREACHABLE_FIX = (
-    "Messages to these SMS addresses would never reach a Flex agent. In Studio, connect the Trigger's Incoming "
-    "Message transition to a path that ends in a Send to Flex widget and publish the flow, or use another flow "
-    "(studio_flow), or set check_send_to_flex to warn to set the addresses up anyway")
+from ansible_collections.flexops.twilio.plugins.module_utils._integrations import entry_options
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name, is_sid
 
 
-class Entry(object):
-    """One number's wanted settings, knowing where each option came from (for error messages)."""
-
-    def __init__(self, values, phone_number=None, sid=None, index=None, own=()):
-        self.values = values
-        self.phone_number = phone_number
-        self.sid = sid
-        self.index = index
-        self.own = frozenset(own)
-        self.plan = None  # what preflight() read for this entry
-        self.studio_flow = None  # the Studio flow report, with check_send_to_flex
-        self.done = []  # the writes already made for this entry (named in a later write's error)
-
-    def __getitem__(self, key):
-        return self.values.get(key)
-
-    def name(self, option):
-        """The option as the user wrote it: ``addresses[2].webhook_url`` or ``webhook_url``."""
-        if self.index is not None and (option in self.own or option == "phone_number"):
-            return "addresses[%d].%s" % (self.index, option)
-        return option
-
-    @property
-    def label(self):
-        return "SMS address %s" % (self.phone_number or self.sid)
-
-
-def validate_entry(entry):
-    """Input checks of one entry that need no request; normalises integration_type."""
-    check_e164(entry.name("phone_number"), entry.phone_number)
-    check_sid(entry.name("sid"), entry.sid, "flex_flow")
-    for option, kind in SID_OPTIONS:
-        check_sid(entry.name(option), entry[option], kind)
-    check_sid_or_name(entry.name("studio_flow"), entry["studio_flow"], "studio_flow")
-    check_sid_or_name(entry.name("task_channel"), entry["task_channel"], "task_channel")
-    check_url(entry.name("webhook_url"), entry["webhook_url"])
-    if entry["friendly_name"] is not None and not entry["friendly_name"].strip():
-        raise ValidationError("%s must not be empty: give a name or leave it out." % entry.name("friendly_name"))
-    for option, (low, high) in RANGES.items():
-        value = entry[option]
-        if value is not None and not low <= value <= high:
-            raise ValidationError("%s=%s is out of range: it must be from %d to %d." % (entry.name(option), value, low, high))
-    entry.values["integration_type"] = normalise_type(entry["integration_type"])
-    itype = entry["integration_type"]
-    given = [o for o in INTEGRATION_OPTIONS if entry[o] is not None]
-    if itype is not None:
-        for option in given:
-            check_type_fit(entry, option, itype, "integration_type=%s" % itype)
-    else:
-        fitting = set(INTEGRATION_TYPES)
-        for option in given:
-            fitting &= set(types_for(option))
-        if not fitting:
-            raise ValidationError(
-                "%s belong to different integration types (%s): keep only the settings of one "
-                "integration type and set integration_type." % (
-                    " and ".join(entry.name(o) for o in given),
-                    "; ".join("%s: %s" % (entry.name(o), "/".join(types_for(o))) for o in given)))
-
-
-def check_type_fit(entry, option, itype, why):
-    types = types_for(option)
-    if itype not in types:
-        raise ValidationError(
-            "%s is only used with integration_type=%s, but %s: remove %s or change integration_type."
-            % (entry.name(option), "/".join(types), why, entry.name(option)))
-
-
-def select_flow(flows, entry, state, account_sid=""):
-    """The live flow an entry is about (or None); ValidationError for a missing SID or duplicates."""
-    if entry.sid:
-        found = [f for f in flows if f.get("sid") == entry.sid]
-        if not found:
-            if state == "absent":
-                return None
-            raise ValidationError(
-                "sid=%s: account %s has no Flex Flow with that SID. The module does not create a flow in its "
-                "place: remove sid to find or create the SMS address of phone_number, or fix the SID."
-                % (entry.sid, account_sid))
-        flow = found[0]
-        if not is_sms(flow):
-            raise ValidationError(
-                "sid=%s is a Flex Flow of channel type %r, not an SMS address (channel type 'sms'): "
-                "give the SID of an SMS flow." % (entry.sid, flow.get("channel_type")))
-        if state == "absent" and entry.phone_number and not same_number(flow.get("contact_identity"), entry.phone_number):
-            raise ValidationError(
-                "sid=%s serves %s, not phone_number=%s: nothing was deleted; fix sid or phone_number."
-                % (entry.sid, flow.get("contact_identity"), entry.phone_number))
-        return flow
-    matches = flows_for_number(flows, entry.phone_number)
-    if len(matches) > 1:
-        raise ValidationError(
-            "%s=%s has %d SMS addresses (Flex Flows): %s. Pass sid to choose the one to manage, and "
-            "delete the others with state=absent and their sid." % (
-                entry.name("phone_number"), entry.phone_number, len(matches),
-                "; ".join(summary(f) for f in sorted(matches, key=lambda f: f.get("sid")))))
-    return matches[0] if matches else None
-
-
-def wanted_fields(entry, before, resolver):
-    """The managed fields the entry asks for, given the live ones (``before``; None when creating).
-
-    ``resolver`` performs the (cached) look-ups, only when a value is needed:
-    ``studio_flow_sid(value, defaulted)``, ``flex_default(key, option)`` and
-    ``same_task_channel(workspace_sid, a, b)``.
-    """
-    creating = before is None
-    live_type = None if creating else before.get("integration_type")
-    itype = entry["integration_type"]
-    switching = not creating and itype is not None and itype != live_type
-    effective = itype or live_type or "studio"
-    fresh = creating or switching
-    if itype is None:
-        why = ("a new SMS address gets integration_type=studio (the default)" if creating
-               else "the SMS address of %s uses integration_type=%s" % (entry.phone_number or entry.sid, live_type))
-        for option in INTEGRATION_OPTIONS:
-            if entry[option] is not None:
-                check_type_fit(entry, option, effective, why)
-
-    wanted = dict(
-        phone_number=entry.phone_number,
-        friendly_name=entry["friendly_name"] or ("SMS %s" % entry.phone_number if creating else None),
-        enabled=entry["enabled"] if entry["enabled"] is not None else (True if creating else None),
-        janitor_enabled=entry["janitor_enabled"],
-        long_lived=entry["long_lived"],
-        integration_type=itype or ("studio" if creating else None),
-    )
-    if effective == "studio":
-        value = entry["studio_flow"]
-        defaulted = value is None and fresh
-        if defaulted:
-            value = lookups.DEFAULT_STUDIO_FLOW
-        if value is not None:
-            wanted["studio_flow"] = value if is_sid(value, "studio_flow") else resolver.studio_flow_sid(value, defaulted)
-        wanted["retry_count"] = entry["retry_count"]
-    elif effective == "webhook":
-        if entry["webhook_url"] is None and fresh:
-            raise ValidationError(
-                "%s needs webhook_url with integration_type=webhook: set %s (an https URL)."
-                % ("Creating " + entry.label if creating else "Switching %s to webhook" % entry.label,
-                   entry.name("webhook_url")))
-        wanted["webhook_url"] = entry["webhook_url"]
-        wanted["retry_count"] = entry["retry_count"]
-    else:
-        wanted["workspace_sid"] = entry["workspace_sid"] or (
-            resolver.flex_default("taskrouter_workspace_sid", entry.name("workspace_sid")) if fresh else None)
-        wanted["workflow_sid"] = entry["workflow_sid"] or (
-            resolver.flex_default("taskrouter_target_workflow_sid", entry.name("workflow_sid")) if fresh else None)
-        channel = entry["task_channel"] or (DEFAULT_TASK_CHANNEL if fresh else None)
-        live_channel = None if creating else before.get("task_channel")
-        if channel and live_channel and channel != live_channel:
-            workspace = wanted["workspace_sid"] or before.get("workspace_sid")
-            if workspace and resolver.same_task_channel(workspace, channel, live_channel):
-                channel = live_channel
-        wanted["task_channel"] = channel
-        wanted["priority"] = entry["priority"]
-        wanted["timeout"] = entry["timeout"]
-    wanted["chat_service_sid"] = entry["chat_service_sid"] or (
-        resolver.flex_default("chat_service_instance_sid", entry.name("chat_service_sid")) if creating else None)
-    if switching:
-        for option, _kw, _keys, types in INTEGRATION_FIELDS:
-            if effective not in types and before.get(option) is not None:
-                wanted[option] = CLEARED
-    return dict((k, v) for k, v in wanted.items() if v is not None)
-
-
-def collision_error(exc, entry, flow, flows, what):
-    """A clear error for Twilio refusing a flow that collides with another one; None if ``exc`` is something else."""
-    message = exc.details.get("twilio_message") or exc.msg
-    status = exc.details.get("status")
-    code = exc.details.get("code")
-    mentions = "collid" in (message or "").lower()
-    if not mentions and status not in (400, 409) and code not in (45210, 45212):
-        return None
-    own = flow.get("sid") if flow else None
-    number = entry.phone_number or (flow or {}).get("contact_identity")
-    others = [f for f in flows_for_number(flows, number) if f.get("sid") != own and f.get("enabled")] if number else []
-    named = [s for s in flow_sids_in(message) if s != own]
-    by_sid = dict((f.get("sid"), f) for f in flows)
-    sids = sorted(set(named) | set(f.get("sid") for f in others))
-    if not sids and not mentions:
-        return None
-    if sids:
-        listed = "; ".join(summary(by_sid[s]) if s in by_sid else s for s in sids)
-        hint = ("It collides with %s, which serves the same number. Disable or delete that flow "
-                "(flexops.twilio.flex_sms_address with sid=%s and enabled=false or state=absent), "
-                "or pass sid=%s to manage that flow instead of another one." % (listed, sids[0], sids[0]))
-    else:
-        hint = ("Another enabled Flex Flow serves the same number: find it with "
-                "flexops.twilio.flex_sms_address_info, then disable or delete it, or pass its sid to manage it.")
-    details = dict(exc.details)
-    details["colliding_flows"] = sids
-    return ApiError("Twilio refused to %s %s: %s. %s" % (what, entry.label, message, hint), **details)
+def only_with(option, needed, fix):
+    return ValidationError("%s is only used with %s: %s" % (option, needed, fix), code="option_conflict",
+                           option=option, fix=fix[0].upper() + fix[1:])
 
 
 class FlexSmsAddress(TwilioModule):
@@ -752,115 +553,56 @@ class FlexSmsAddress(TwilioModule):
         sid=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         addresses=dict(type="list", elements="dict", options=dict(
-            ENTRY_OPTIONS, phone_number=dict(type="str", required=True))),
-        concurrency=dict(type="int", default=8),
+            entry_options(), phone_number=dict(type="str", required=True))),
+        concurrency=_runner.concurrency_option(),
         proxy_service=dict(type="str"),
         is_reserved=dict(type="bool"),
         take_over=dict(type="bool", default=False),
         check_send_to_flex=dict(type="str", default="skip", choices=["fail", "warn", "skip"]),
-        **ENTRY_OPTIONS
+        **entry_options()
     )
     mutually_exclusive = [["addresses", "phone_number"], ["addresses", "sid"]]
     required_one_of = [["phone_number", "sid", "addresses"]]
 
     def validate(self):
         p = self.params
-        defaults = dict((k, p[k]) for k in SETTINGS)
-        if p["addresses"] is None:
-            self.entries = [Entry(dict(defaults), phone_number=p["phone_number"], sid=p["sid"])]
-        else:
-            if not p["addresses"]:
-                raise ValidationError("addresses is empty: give at least one entry with phone_number.")
-            self.entries = []
-            for index, item in enumerate(p["addresses"]):
-                values = dict(defaults)
-                own = [k for k in SETTINGS if item.get(k) is not None]
-                values.update((k, item[k]) for k in own)
-                own_type = normalise_type(item.get("integration_type"))
-                if own_type is not None:
-                    # A module-level setting of another integration type is not a default for this entry.
-                    for option in INTEGRATION_OPTIONS:
-                        if option not in own and own_type not in types_for(option):
-                            values[option] = None
-                self.entries.append(Entry(values, phone_number=item["phone_number"], index=index, own=own))
+        self.entries = entries_from(p)
         check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
         # take_over defaults to false; is_reserved has no default, so false is a setting too.
         for option, given in (("is_reserved", p["is_reserved"] is not None), ("take_over", p["take_over"])):
             if given and p["proxy_service"] is None:
-                raise ValidationError("%s is only used with proxy_service: set proxy_service (for example "
-                                      "'Flex Proxy Service') or remove %s." % (option, option))
+                raise only_with(option, "proxy_service", "set proxy_service (for example 'Flex Proxy Service') "
+                                "or remove %s." % option)
         if p["state"] == "absent":
             if p["take_over"] or p["is_reserved"] is not None:
                 option = "take_over" if p["take_over"] else "is_reserved"
-                raise ValidationError("%s is only used with state=present: remove %s or set state=present." % (option, option))
+                raise only_with(option, "state=present", "remove %s or set state=present." % option)
             if p["check_send_to_flex"] != "skip":
-                raise ValidationError("check_send_to_flex=%s is only used with state=present: remove it or set state=present."
-                                      % p["check_send_to_flex"])
-        if not 1 <= p["concurrency"] <= MAX_CONCURRENCY:
-            raise ValidationError("concurrency=%d is out of range: it must be from 1 to %d." % (p["concurrency"], MAX_CONCURRENCY))
+                raise only_with("check_send_to_flex=%s" % p["check_send_to_flex"], "state=present",
+                                "remove it or set state=present.")
+        _runner.check_concurrency(p["concurrency"])
         seen = {}
-        for entry in self.entries:
+
+        def check(entry):
             validate_entry(entry)
-            if entry.index is not None:
-                if entry.phone_number in seen:
-                    raise ValidationError(
-                        "addresses[%d] and addresses[%d] both have phone_number=%s: give each number once."
-                        % (seen[entry.phone_number], entry.index, entry.phone_number))
-                seen[entry.phone_number] = entry.index
-
-    # -- look-ups (lazy, cached for the task) --------------------------------
-
-    def studio_flow_sid(self, value, defaulted=False):
-        try:
-            return lookups.studio_flow(self, value)["sid"]
-        except ValidationError as exc:
-            if defaulted:
+            if entry.index is not None and entry.phone_number in seen:
                 raise ValidationError(
-                    "studio_flow was not set, and the default Studio flow %r was not found: %s "
-                    "Create that flow, or set studio_flow to the SID or name of the flow to use." % (value, exc))
-            raise
-
-    def flex_default(self, key, option):
-        try:
-            config = lookups.flex_configuration(self)
-        except ValidationError as exc:
-            raise ValidationError("%s was not set and its default comes from the Flex Configuration: %s "
-                                  "Set %s explicitly." % (option, exc, option))
-        value = config.get(key)
-        if not value:
-            raise ValidationError(
-                "%s was not set, and the Flex Configuration of account %s has no %s to default to: set %s."
-                % (option, self.account_sid, key, option))
-        return value
-
-    def same_task_channel(self, workspace_sid, first, second):
-        """Whether two task channel references (SID or unique name) name the same channel."""
-        if is_sid(first, "task_channel") == is_sid(second, "task_channel"):
-            return first == second
-        try:
-            channels = lookups.cached(self, "task_channels:" + workspace_sid, lambda: self.list_all(
-                "Listing the task channels of TaskRouter workspace %s" % workspace_sid,
-                self.client.taskrouter.v1.workspaces(workspace_sid).task_channels))
-        except (ApiError, ValidationError) as exc:
-            self.warn("Could not compare task channels %s and %s (%s); treating them as different." % (first, second, exc))
-            return False
-        for channel in channels:
-            refs = (channel.get("sid"), channel.get("unique_name"))
-            if first in refs and second in refs:
-                return True
-        return False
-
-    # -- work ---------------------------------------------------------------
+                    "addresses[%d] and addresses[%d] both have phone_number=%s: give each number once."
+                    % (seen[entry.phone_number], entry.index, entry.phone_number), code="duplicate_entry",
+                    option="addresses[%d].phone_number" % entry.index, fix="Give each number once.")
+            seen.setdefault(entry.phone_number, entry.index)
+        _runner.validate_all(self.entries, check)
 
     def run(self):
         p = self.params
         present = p["state"] == "present"
-        self.many = self.entries[0].index is not None
+        runner = _runner.ListRunner(self, self.entries, "phone_number", "addresses", p["concurrency"])
+        self.many = runner.many
         self.routing = p["proxy_service"] is not None
         self.service = None
         named_flow = present and any(e["studio_flow"] and not is_sid(e["studio_flow"], "studio_flow") for e in self.entries)
         # Independent look-ups at the same time: one round trip instead of several.
-        lookups.concurrently(
+        _runner.concurrently(
             self, lookups.flex_flows,
             lookups.studio_flows if named_flow else None,
             lookups.proxy_services if self.routing else None,
@@ -868,83 +610,36 @@ class FlexSmsAddress(TwilioModule):
         )
         if self.routing:
             self.service = lookups.proxy_service(self, p["proxy_service"])
-        if self.routing or p["check_send_to_flex"] != "skip":
-            self.preflight()
-        if not self.many:
-            result = self.one(self.entries[0])
-            return dict((k, v) for k, v in result.items() if k != "phone_number")
-        results = self.for_each(self.entries, self.one, concurrency=p["concurrency"],
-                                label=lambda e: e.phone_number, key="phone_number")
-        return dict(changed=any(r["changed"] for r in results), addresses=results)
-
-    # -- plan: what an entry needs, read before its writes --------------------
+        # With proxy_service or check_send_to_flex every entry is checked before the first write.
+        strict = self.routing or p["check_send_to_flex"] != "skip"
+        return runner.run(self.plan, self.write, self.preflight, strict=strict)
 
     def plan(self, entry):
-        """The live flow, the wanted fields and (with proxy_service) the number and its pool entry of one entry.
-
-        Only reads (cached look-ups); raises ValidationError for what the entry cannot do.
-        """
+        """The live flow, the wanted fields and (with proxy_service) the number and its pool entry (reads only)."""
         flows = lookups.flex_flows(self)
         flow = select_flow(flows, entry, self.params["state"], self.account_sid)
         if flow is not None and entry.phone_number is None:
             entry.phone_number = managed_view(flow)["phone_number"]
-        before = self._view(flow)
+        before = live_view(flow)
         plan = dict(flows=flows, flow=flow, before=before, wanted=None, number=None, pool_entry=None)
         present = self.params["state"] == "present"
         if self.routing:
-            plan["number"] = self.owned_number(entry, required=present)
+            plan["number"] = lookups.owned_number(self, entry, required=present)
             if plan["number"] is not None:
                 plan["pool_entry"] = proxy_pool.pool_entry(self, self.service, plan["number"]["sid"], listed=self.many)
         elif present and before is None:
-            self.owned_number(entry, required=True)
+            lookups.owned_number(self, entry, required=True)
         if present:
-            plan["wanted"] = wanted_fields(entry, before, self)
+            plan["wanted"] = wanted_fields(entry, before, Resolver(self))
         return plan
 
-    def owned_number(self, entry, required):
-        """The account's number of the entry; ValidationError when it is not the account's (and ``required``).
-
-        One filtered look-up for a single number; in list form one listing of
-        the account's numbers serves every entry.
-        """
-        if entry.phone_number is None:
-            return None  # state=absent by the SID of a flow that does not exist (any more): no number to route
-        if entry.index is None:
-            try:
-                return lookups.incoming_number(self, entry.phone_number)
-            except ValidationError:
-                if required:
-                    raise
-                return None
-        found = lookups.incoming_numbers_by_e164(self).get(entry.phone_number)
-        if found is None and required:
-            raise lookups.not_owned(self, "addresses[%d].phone_number=%s" % (entry.index, entry.phone_number))
-        return found
-
-    def preflight(self):
-        """With proxy_service or check_send_to_flex: check every entry before the first write.
-
-        A number that is not the account's, one that another Proxy service or
-        a Messaging Service holds (without take_over), a Studio flow from which
-        no message reaches Send to Flex, and any other problem of an entry fail
-        the task here, all named in one error, with nothing written.
-        """
+    def preflight(self, planned):
+        """The problems of the planned entries: a Studio flow that is missing or (fail) cannot reach Send to Flex,
+        a number another service holds (without take_over). Fatal with proxy_service or check_send_to_flex."""
         p = self.params
-        problems, conflicts = [], []
-        for entry in self.entries:
-            try:
-                entry.plan = self.plan(entry)
-            except ValidationError as exc:
-                problems.append(str(exc))
-        planned = [e for e in self.entries if e.plan is not None]
+        problems = []
         if p["state"] == "present" and p["check_send_to_flex"] != "skip":
-            missing, unreachable = self.unreachable_flows(planned)
-            problems.extend(missing)  # a flow that does not exist is bad input, whatever check_send_to_flex says
-            for problem in unreachable:
-                if p["check_send_to_flex"] == "fail":
-                    problems.append(problem + ". " + UNREACHABLE_FIX)
-                else:
-                    self.warn("%s. Messages to these SMS addresses never reach a Flex agent." % problem)
+            problems.extend(self.studio_problems(planned))
         if self.routing and p["state"] == "present" and not p["take_over"]:
             for entry in planned:
                 number = entry.plan["number"]
@@ -952,69 +647,21 @@ class FlexSmsAddress(TwilioModule):
                     continue
                 found = proxy_pool.holders(self, number["sid"], self.service["sid"])
                 if found:
-                    conflicts.extend(dict(h, phone_number=number["phone_number"]) for h in found)
-                    problems.append(
-                        "%s (%s) is held by %s: set take_over to true to move it (that service then stops "
-                        "receiving its messages), or leave the number out" % (
-                            number["phone_number"], number["sid"], proxy_pool.describe_holders(found)))
-        if problems:
-            details = dict(conflicts=conflicts) if conflicts else {}
-            raise ApiError("Nothing was changed: %s." % "; ".join(problem.rstrip(".") for problem in problems), **details)
+                    problems.append(proxy_pool.held_in_preflight(number, found))
+        return problems
 
-    def unreachable_flows(self, entries):
-        """The Studio flows the entries will use after the task: (missing, unreachable) problems.
-
-        Records each entry's flow report (``entry.studio_flow``).
-        """
+    def studio_problems(self, entries):
+        """The Studio flows the entries use after the task: missing ones, and unreachable ones (fail) or warnings."""
         users = {}
         for entry in entries:
-            after = dict(entry.plan["before"] or {})
-            after.update(entry.plan["wanted"] or {})
+            after = dict(entry.plan["before"] or {}, **(entry.plan["wanted"] or {}))
             if after.get("integration_type") == "studio" and after.get("studio_flow"):
                 users.setdefault(after["studio_flow"], []).append(entry)
-
-        def report(sid):
-            try:
-                return self.studio_flow_report(sid)
-            except ValidationError as exc:  # a flow SID that does not exist: one problem among the others
-                return exc
-
-        flows = dict(zip(users, self.for_each(list(users), report, concurrency=self.params["concurrency"])))
-        missing, unreachable = [], []
-        for sid, flow in flows.items():
-            if isinstance(flow, ValidationError):
-                missing.append("%s (used by %s): give the SID or name of an existing flow" % (
-                    str(flow).rstrip("."), ", ".join(e.phone_number for e in users[sid])))
-                continue
-            for entry in users[sid]:
-                entry.studio_flow = flow
-            if flow["send_to_flex"]["reachable"]:
-                continue
-            unreachable.append("Studio flow %r (%s), used by %s: %s" % (
-                flow["friendly_name"], sid, ", ".join(e.phone_number for e in users[sid]), flow["send_to_flex"]["problem"]))
-        return missing, unreachable
-
-    def studio_flow_report(self, sid):
-        flow = lookups.studio_flow_by_sid(self, sid)
-        reach = send_to_flex_reachability(flow.get("definition"))
-        return dict(sid=sid, friendly_name=flow.get("friendly_name"),
-                    send_to_flex=dict((k, reach[k]) for k in ("reachable", "widget", "path", "problem")))
-
-    # -- writes -----------------------------------------------------------------
-
-    def one(self, entry):
-        """One entry's writes; when a later write fails, the error says what was written before it."""
-        entry.done = []
-        try:
-            return self.write(entry)
-        except ApiError as exc:
-            if not entry.done:
-                raise
-            raise ApiError("%s. Already done for %s before that: %s; run the task again to finish." % (
-                exc.msg.rstrip("."), entry.phone_number, ", ".join(entry.done)), **dict(exc.details, changed=True))
+        return _studio.flow_problems(self, users, self.params["check_send_to_flex"] == "fail", UNREACHABLE_FIX,
+                                     "Messages to these SMS addresses never reach a Flex agent.")
 
     def write(self, entry):
-        plan = entry.plan if entry.plan is not None else self.plan(entry)
+        plan = entry.plan
         flow, before = plan["flow"], plan["before"]
         result = dict(phone_number=entry.phone_number)
         if self.params["state"] == "absent":
@@ -1027,9 +674,7 @@ class FlexSmsAddress(TwilioModule):
             return result
 
         def create(fields):
-            kwargs = to_api(fields)
-            kwargs["channel_type"] = "sms"
-            return to_dict(self.client.flex_api.v1.flex_flow.create(**kwargs))
+            return to_dict(self.client.flex_api.v1.flex_flow.create(channel_type="sms", **to_api(fields)))
 
         def update(changes):
             return to_dict(self.client.flex_api.v1.flex_flow(flow["sid"]).update(**to_api(changes)))
@@ -1042,8 +687,7 @@ class FlexSmsAddress(TwilioModule):
         try:
             changed, written = self.reconcile(entry.label, before, plan["wanted"], create, update, recover=recover)
         except ApiError as exc:
-            error = collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update")
-            raise error or exc
+            raise collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update") or exc
         if changed:
             entry.done.append("its SMS address was %s" % ("created" if flow is None else "updated"))
         result["address"] = describe(written if written is not None else flow)
@@ -1058,10 +702,7 @@ class FlexSmsAddress(TwilioModule):
         return result
 
     def route(self, entry, plan):
-        """Put the entry's number into (state present) or take it out of (absent) the proxy_service pool.
-
-        Returns its membership after the task (RV(proxy_service)), with ``changed``.
-        """
+        """Put the entry's number into (present) or take it out of (absent) the proxy_service pool; its membership after."""
         p = self.params
         number, member = plan["number"], plan["pool_entry"]
         changed = False
@@ -1077,12 +718,6 @@ class FlexSmsAddress(TwilioModule):
                 entry.done.append("it was taken out of the service(s) that held it (take_over)")
         joined, after = proxy_pool.join_pool(self, number, self.service, member, p["is_reserved"], p["take_over"])
         return dict(after, member=True, changed=changed or joined)
-
-    @staticmethod
-    def _view(flow):
-        if flow is None:
-            return None
-        return dict((k, v) for k, v in managed_view(flow).items() if v is not None)
 
 
 def main():

@@ -152,21 +152,47 @@ api_stats:
   returned: always
   type: dict
   sample: {requests: 2, writes: 0, retries: 0}
+problems:
+  description:
+    - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
+      C(flexops.twilio.flex_sms_setup)) can word its own error without parsing C(msg).
+    - Every code is listed in the collection's C(docs/problems.md).
+  returned: failure
+  type: list
+  elements: dict
+  contains:
+    code:
+      description: A stable code for the kind of problem.
+      type: str
+      sample: held_by_other_service
+    entry:
+      description: The entry the problem is about (its phone number, or a Studio flow's user), null for the whole task.
+      type: str
+      sample: "+15551230001"
+    option:
+      description: The option as the task wrote it (for example C(addresses[2].webhook_url)), null when none is to blame.
+      type: str
+      sample: take_over
+    holder:
+      description: The service in the way (C(type), C(sid), C(name)), only where there is one.
+      type: dict
+      sample: {type: messaging_service, sid: MG0123456789abcdef0123456789abcdef, name: Marketing}
+    msg:
+      description: What is wrong, in the module's option names.
+      type: str
+    fix:
+      description: What to do about it, in the module's option names; null when C(msg) says all there is.
+      type: str
 """
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
-from ansible_collections.flexops.twilio.plugins.module_utils.api import TwilioModule
-from ansible_collections.flexops.twilio.plugins.module_utils.flex_flow import (
-    flows_for_number,
-    is_sms,
-    managed_view,
-)
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import check_e164
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import flows_for_number, is_sms, managed_view
+from ansible_collections.flexops.twilio.plugins.module_utils._integrations import SETTINGS
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_e164
 
-VIEW_KEYS = (
-    "friendly_name", "enabled", "chat_service_sid", "integration_type", "webhook_url", "workspace_sid",
-    "workflow_sid", "task_channel", "priority", "timeout", "retry_count", "long_lived", "janitor_enabled",
-)
+# Every setting of the one table; the Studio flow is reported as studio_flow_sid and studio_flow_name.
+VIEW_KEYS = tuple(k for k in SETTINGS if k != "studio_flow")
 
 
 def audit_view(flow, all_sms, studio_names=None):

@@ -144,17 +144,46 @@ api_stats:
   returned: always
   type: dict
   sample: {requests: 2, writes: 1, retries: 0}
+problems:
+  description:
+    - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
+      C(flexops.twilio.flex_sms_setup)) can word its own error without parsing C(msg).
+    - Every code is listed in the collection's C(docs/problems.md).
+  returned: failure
+  type: list
+  elements: dict
+  contains:
+    code:
+      description: A stable code for the kind of problem.
+      type: str
+      sample: held_by_other_service
+    entry:
+      description: The entry the problem is about (its phone number, or a Studio flow's user), null for the whole task.
+      type: str
+      sample: "+15551230001"
+    option:
+      description: The option as the task wrote it (for example C(addresses[2].webhook_url)), null when none is to blame.
+      type: str
+      sample: take_over
+    holder:
+      description: The service in the way (C(type), C(sid), C(name)), only where there is one.
+      type: dict
+      sample: {type: messaging_service, sid: MG0123456789abcdef0123456789abcdef, name: Marketing}
+    msg:
+      description: What is wrong, in the module's option names.
+      type: str
+    fix:
+      description: What to do about it, in the module's option names; null when C(msg) says all there is.
+      type: str
 """
 
 import re
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, TwilioModule, to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
-    ValidationError,
-    check_e164,
-    check_only_with,
-)
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_e164, check_only_with
 
 NUMBER_TYPES = dict(local="local", mobile="mobile", toll_free="toll_free")
 SEARCH_PAGE = 20
@@ -203,18 +232,19 @@ class PhoneNumber(TwilioModule):
             if not p["release"]:
                 raise ValidationError(
                     "state=absent releases the number, which is irreversible (it may never be buyable again): "
-                    "add release: true to confirm, or remove state: absent.")
+                    "add release: true to confirm, or remove state: absent.", code="confirm_release", option="release")
             for option in ("area_code", "contains"):
                 check_only_with(p, option, ["present"], "state", "absent")
         else:
             if p["release"]:
-                raise ValidationError("release is only used with state=absent: remove release or set state=absent.")
+                raise ValidationError("release is only used with state=absent: remove release or set state=absent.",
+                                      code="option_conflict", option="release")
             if p["phone_number"]:
                 for option in ("area_code", "contains"):
                     if p[option] is not None:
                         raise ValidationError(
                             "%s is only used when buying a number by friendly_name; with phone_number the number is "
-                            "given: remove %s." % (option, option))
+                            "given: remove %s." % (option, option), code="option_conflict", option=option)
 
     # -- look-ups -------------------------------------------------------------
 
@@ -254,8 +284,7 @@ class PhoneNumber(TwilioModule):
             found = self.owned(e164)
             return found[0] if found else None
 
-        changed, written = self.reconcile("phone number %s" % e164, None, wanted, create, None, recover=recover)
-        return written
+        return self.reconcile("phone number %s" % e164, None, wanted, create, None, recover=recover)[1]
 
     def ensure_name(self, number, label):
         """Give an owned number the friendly name ``label``; returns (changed, number after)."""
@@ -293,7 +322,7 @@ class PhoneNumber(TwilioModule):
             raise ValidationError(
                 "friendly_name=%r labels %d numbers (%s): give phone_number to say which one is meant, "
                 "or rename the others." % (label, len(found), ", ".join(
-                    "%s %s" % (n.get("phone_number"), n.get("sid")) for n in found)))
+                    "%s %s" % (n.get("phone_number"), n.get("sid")) for n in found)), code="ambiguous_name", option="friendly_name")
         if found:
             self.warn_not_sms(found[0])
             return dict(describe(found[0]), changed=False)
@@ -303,7 +332,7 @@ class PhoneNumber(TwilioModule):
                 "No SMS-capable %s number is available in %s%s%s: change area_code, contains, number_type or country." % (
                     p["number_type"].replace("_", "-"), p["country"],
                     " in area code %s" % p["area_code"] if p["area_code"] else "",
-                    " matching %r" % p["contains"] if p["contains"] else ""))
+                    " matching %r" % p["contains"] if p["contains"] else ""), code="none_available")
         pick = candidates[0]
         written = self.buy(pick["phone_number"], label)
         if written is None:  # check mode
@@ -324,7 +353,8 @@ class PhoneNumber(TwilioModule):
                 raise ValidationError(
                     "phone_number=%s is not owned by account %s and is not among the available SMS-capable %s numbers "
                     "in %s: check the number, country and number_type." % (
-                        e164, self.account_sid, self.params["number_type"].replace("_", "-"), self.params["country"]))
+                        e164, self.account_sid, self.params["number_type"].replace("_", "-"), self.params["country"]),
+                    code="not_available", option="phone_number")
             self.buy(e164, label)
             return dict(describe(dict(match[0], sid=None, friendly_name=label or match[0].get("friendly_name"))), changed=True)
         try:
@@ -343,14 +373,14 @@ class PhoneNumber(TwilioModule):
             if found and label is not None and found[0].get("friendly_name") != label:
                 raise ValidationError(
                     "phone_number=%s is named %r, not %r: nothing was released. Fix friendly_name or leave it out." % (
-                        e164, found[0].get("friendly_name"), label))
+                        e164, found[0].get("friendly_name"), label), code="name_mismatch", option="friendly_name")
         else:
             found = self.labelled(label)
             if len(found) > 1:
                 raise ValidationError(
                     "friendly_name=%r labels %d numbers (%s): give phone_number to say which one to release; "
                     "nothing was released." % (label, len(found), ", ".join(
-                        "%s %s" % (n.get("phone_number"), n.get("sid")) for n in found)))
+                        "%s %s" % (n.get("phone_number"), n.get("sid")) for n in found)), code="ambiguous_name", option="friendly_name")
         if not found:
             return dict(changed=False)
         number = found[0]

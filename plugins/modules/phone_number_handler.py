@@ -276,74 +276,53 @@ api_stats:
   returned: always
   type: dict
   sample: {requests: 3, writes: 0, retries: 0}
+problems:
+  description:
+    - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
+      C(flexops.twilio.flex_sms_setup)) can word its own error without parsing C(msg).
+    - Every code is listed in the collection's C(docs/problems.md).
+  returned: failure
+  type: list
+  elements: dict
+  contains:
+    code:
+      description: A stable code for the kind of problem.
+      type: str
+      sample: held_by_other_service
+    entry:
+      description: The entry the problem is about (its phone number, or a Studio flow's user), null for the whole task.
+      type: str
+      sample: "+15551230001"
+    option:
+      description: The option as the task wrote it (for example C(addresses[2].webhook_url)), null when none is to blame.
+      type: str
+      sample: take_over
+    holder:
+      description: The service in the way (C(type), C(sid), C(name)), only where there is one.
+      type: dict
+      sample: {type: messaging_service, sid: MG0123456789abcdef0123456789abcdef, name: Marketing}
+    msg:
+      description: What is wrong, in the module's option names.
+      type: str
+    fix:
+      description: What to do about it, in the module's option names; null when C(msg) says all there is.
+      type: str
 """
 
-import threading
-
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups, proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils.api import (
-    DEFAULT_CONCURRENCY,
-    ApiError,
-    TwilioModule,
-    blank_to_none,
-    to_dict,
-)
-from ansible_collections.flexops.twilio.plugins.module_utils.studio import flow_sid_from_webhook_url
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
-    ValidationError,
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
+from ansible_collections.flexops.twilio.plugins.module_utils import _runner
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._number_handler import HANDLER_TYPES, normalise_handler, sms_fields
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
     check_e164,
     check_only_with,
     check_sid,
     check_sid_or_name,
     check_url,
 )
-
-SMS_FIELDS = ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "sms_application_sid")
-HANDLER_TYPES = ("proxy_service", "studio_flow", "webhook", "twiml_app")
-
-
-def sms_fields(number):
-    """The number's SMS handler fields, unset ones as "" (the value that clears them)."""
-    return dict((k, blank_to_none(number.get(k)) or "") for k in SMS_FIELDS)
-
-
-def normalise_handler(fields, proxy=None, flows=None, apps=None):
-    """One shape for what a number's incoming SMS goes to.
-
-    ``fields``: the number's SMS fields; ``proxy``: ``{sid, name, is_reserved}``
-    when the number is in a Proxy pool; ``flows`` / ``apps``: Studio flows and
-    TwiML apps (lists of dicts) when they were looked up, for names.
-    """
-    h = dict(
-        type="none", proxy_service_sid=None, proxy_service_name=None, is_reserved=None,
-        studio_flow_sid=None, studio_flow_name=None, twiml_app_name=None,
-    )
-    for key in SMS_FIELDS:
-        h[key] = blank_to_none(fields.get(key))
-    flow_sid = flow_sid_from_webhook_url(h["sms_url"])
-    if flow_sid:
-        h["studio_flow_sid"] = flow_sid
-        h["studio_flow_name"] = _name_of(flows, flow_sid, "friendly_name")
-    if h["sms_application_sid"]:
-        h["twiml_app_name"] = _name_of(apps, h["sms_application_sid"], "friendly_name")
-    if proxy:
-        h.update(type="proxy_service", proxy_service_sid=proxy.get("sid"),
-                 proxy_service_name=proxy.get("name"), is_reserved=proxy.get("is_reserved"))
-    elif h["sms_application_sid"]:
-        h["type"] = "twiml_app"
-    elif flow_sid:
-        h["type"] = "studio_flow"
-    elif h["sms_url"]:
-        h["type"] = "webhook"
-    return h
-
-
-def _name_of(items, sid, key):
-    for item in items or ():
-        if item.get("sid") == sid:
-            return item.get(key)
-    return None
-
 
 class PhoneNumberHandler(TwilioModule):
     argument_spec = dict(
@@ -361,14 +340,10 @@ class PhoneNumberHandler(TwilioModule):
         fallback_method=dict(type="str", choices=["GET", "POST"]),
         twiml_app=dict(type="str"),
         take_over=dict(type="bool", default=False),
-        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+        concurrency=_runner.concurrency_option(),
     )
     mutually_exclusive = [["phone_number", "phone_number_sid", "phone_numbers"]]
     required_one_of = [["phone_number", "phone_number_sid", "phone_numbers"]]
-
-    def __init__(self):
-        super(PhoneNumberHandler, self).__init__()
-        self._local = threading.local()
 
     # -- validation ---------------------------------------------------------
 
@@ -382,7 +357,8 @@ class PhoneNumberHandler(TwilioModule):
             for index, value in enumerate(p["phone_numbers"]):
                 check_e164("phone_numbers[%d]" % index, value)
                 if value in seen:
-                    raise ValidationError("phone_numbers lists %s twice: give each number once." % value)
+                    raise ValidationError("phone_numbers lists %s twice: give each number once." % value, code="duplicate_entry",
+                                          entry=value, option="phone_numbers[%d]" % index)
                 seen.add(value)
         check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
         check_sid_or_name("studio_flow", p["studio_flow"], "studio_flow")
@@ -400,26 +376,15 @@ class PhoneNumberHandler(TwilioModule):
             for option in ("is_reserved", "webhook_method", "fallback_url", "fallback_method"):
                 check_only_with(p, option, ["present"], "state", state)
             if p["take_over"]:
-                raise ValidationError("take_over is only used with state=present: remove take_over or set state=present.")
+                raise ValidationError("take_over is only used with state=present: remove take_over or set state=present.",
+                                      code="option_conflict", option="take_over")
         else:
             required = dict(studio_flow="studio_flow", webhook="webhook_url", twiml_app="twiml_app").get(handler)
             if required and not p[required]:
                 raise ValidationError(
-                    "handler=%s with state=present needs %s: set %s to say where the SMS should go." % (handler, required, required))
-        if p["concurrency"] < 1:
-            raise ValidationError("concurrency must be 1 or more.")
-
-    # -- diffs, kept per number ----------------------------------------------
-
-    def add_diff(self, label, before, after):
-        entry = dict(before_header=label, after_header=label,
-                     before=dict(before) if before is not None else {},
-                     after=dict(after) if after is not None else {})
-        collected = getattr(self._local, "diffs", None)
-        if collected is None:
-            self.diffs.append(entry)
-        else:
-            collected.append(entry)
+                    "handler=%s with state=present needs %s: set %s to say where the SMS should go." % (handler, required, required),
+                    code="missing_option", option=required)
+        _runner.check_concurrency(p["concurrency"])
 
     # -- look-ups -------------------------------------------------------------
 
@@ -435,22 +400,7 @@ class PhoneNumberHandler(TwilioModule):
                 raise
             return None
 
-    def own_entry(self, service, number_sid):
-        """The number's entry in ``service``'s pool, or None."""
-        return proxy_pool.pool_entry(self, service, number_sid, listed=self.many)
-
     # -- writes ---------------------------------------------------------------
-
-    def clear_holders(self, number, own_sid):
-        return proxy_pool.clear_holders(self, number, own_sid, self.params["take_over"],
-                                        for_proxy=self.params["handler"] == "proxy_service")
-
-    def join_pool(self, number, service, entry):
-        """Make the number a member of ``service``'s pool with the wanted is_reserved; returns (changed, entry after)."""
-        return proxy_pool.join_pool(self, number, service, entry, self.params["is_reserved"], self.params["take_over"])
-
-    def leave_pool(self, number, service, entry):
-        return proxy_pool.leave_pool(self, number, service, entry)
 
     def set_fields(self, number, before, wanted):
         """Update the number's SMS fields; returns (changed, fields after)."""
@@ -499,10 +449,9 @@ class PhoneNumberHandler(TwilioModule):
 
     def handle(self, number):
         """Route one number (an IncomingPhoneNumber dict); returns its result entry."""
-        self._local.diffs = []
         p = self.params
         service = self.service
-        entry = self.own_entry(service, number["sid"])
+        entry = proxy_pool.pool_entry(self, service, number["sid"], listed=self.many)
         fields = sms_fields(number)
         changed = False
         proxy_after = None
@@ -510,16 +459,17 @@ class PhoneNumberHandler(TwilioModule):
             if p["state"] == "present":
                 if entry is None and (self.check_mode or p["take_over"]):
                     # Otherwise Twilio refuses a number another service holds, and join_pool names the holders.
-                    changed |= self.clear_holders(number, service["sid"])
-                step, proxy_after = self.join_pool(number, service, entry)
+                    changed |= proxy_pool.clear_holders(self, number, service["sid"], p["take_over"])
+                step, proxy_after = proxy_pool.join_pool(self, number, service, entry, p["is_reserved"], p["take_over"])
                 changed |= step
             else:
-                changed |= self.leave_pool(number, service, entry)
+                changed |= proxy_pool.leave_pool(self, number, service, entry)
         elif p["state"] == "present":
             wanted = self.wanted_fields()
             if entry is not None or self.changes(fields, wanted):
-                changed |= self.clear_holders(number, service["sid"] if service else None)
-                changed |= self.leave_pool(number, service, entry)
+                changed |= proxy_pool.clear_holders(self, number, service["sid"] if service else None, p["take_over"],
+                                                    for_proxy=False)
+                changed |= proxy_pool.leave_pool(self, number, service, entry)
                 step, fields = self.set_fields(number, fields, wanted)
                 changed |= step
         else:
@@ -532,9 +482,7 @@ class PhoneNumberHandler(TwilioModule):
         result = dict(
             phone_number=number["phone_number"], phone_number_sid=number["sid"], changed=changed,
             handler=normalise_handler(fields, proxy_after, self.flows, self.apps),
-            diff=self._local.diffs,
         )
-        self._local.diffs = None
         return result
 
     # -- entry point ------------------------------------------------------------
@@ -553,38 +501,27 @@ class PhoneNumberHandler(TwilioModule):
         def one_number(m):
             if p["phone_number_sid"]:
                 return lookups.incoming_number_by_sid(m, p["phone_number_sid"])
-            return lookups.incoming_number(m, phone_number=p["phone_number"])
+            return lookups.incoming_number(m, p["phone_number"])
 
         load_numbers = lookups.incoming_numbers if p["phone_numbers"] else None
         # The Proxy services and the number(s) at the same time: one round trip instead of two.
-        number = lookups.concurrently(self, lookups.proxy_services, load_numbers if self.many else one_number)[1]
+        number = _runner.concurrently(self, lookups.proxy_services, load_numbers if self.many else one_number)[1]
         self.service = self.own_service()
 
         if not self.many:
-            result = self.handle(number)
-            self.diffs.extend(result.pop("diff"))
-            return result
+            return self.handle(number)
 
         by_e164 = lookups.incoming_numbers_by_e164(self) if p["phone_numbers"] else {}
 
         def work(e164):
             number = by_e164.get(e164)
             if number is None:
-                raise lookups.not_owned(self, e164)
+                raise lookups.not_owned(self, e164, entry=e164)
             return self.handle(number)
 
-        try:
-            results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"], key="phone_number")
-        except ApiError as exc:
-            self._collect_diffs(exc.details.get("results") or [])
-            raise
-        self._collect_diffs(results)
+        # Each result carries its own diffs (``diff``); the module's diff lists every number's, failed ones too.
+        results = self.for_each(p["phone_numbers"], work, concurrency=p["concurrency"], key="phone_number", item_diffs=True)
         return dict(changed=any(r["changed"] for r in results), results=results)
-
-    def _collect_diffs(self, results):
-        for result in results:
-            if isinstance(result, dict):
-                self.diffs.extend(result.get("diff") or [])
 
 
 def main():

@@ -158,60 +158,76 @@ api_stats:
   returned: always
   type: dict
   sample: {requests: 2, writes: 0, retries: 0}
+problems:
+  description:
+    - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
+      C(flexops.twilio.flex_sms_setup)) can word its own error without parsing C(msg).
+    - Every code is listed in the collection's C(docs/problems.md).
+  returned: failure
+  type: list
+  elements: dict
+  contains:
+    code:
+      description: A stable code for the kind of problem.
+      type: str
+      sample: held_by_other_service
+    entry:
+      description: The entry the problem is about (its phone number, or a Studio flow's user), null for the whole task.
+      type: str
+      sample: "+15551230001"
+    option:
+      description: The option as the task wrote it (for example C(addresses[2].webhook_url)), null when none is to blame.
+      type: str
+      sample: take_over
+    holder:
+      description: The service in the way (C(type), C(sid), C(name)), only where there is one.
+      type: dict
+      sample: {type: messaging_service, sid: MG0123456789abcdef0123456789abcdef, name: Marketing}
+    msg:
+      description: What is wrong, in the module's option names.
+      type: str
+    fix:
+      description: What to do about it, in the module's option names; null when C(msg) says all there is.
+      type: str
 """
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
-from ansible_collections.flexops.twilio.plugins.module_utils.api import DEFAULT_CONCURRENCY, TwilioModule, to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils.studio import send_to_flex_reachability
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import (
-    ValidationError,
-    check_sid_or_name,
-    is_sid,
-)
-
-
-def report(flow, event, include_definition):
-    out = dict(
-        sid=flow.get("sid"), friendly_name=flow.get("friendly_name"), status=flow.get("status"),
-        revision=flow.get("revision"), valid=flow.get("valid"), webhook_url=flow.get("webhook_url"),
-        send_to_flex=send_to_flex_reachability(flow.get("definition"), event),
-    )
-    if include_definition:
-        out["definition"] = flow.get("definition")
-    return out
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import _runner
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._studio import DEFAULT_TRIGGER_EVENT, flow_report
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name, is_sid
 
 
 class StudioFlowInfo(TwilioModule):
     argument_spec = dict(
         flow=dict(type="str"),
-        trigger_event=dict(type="str", default="incomingMessage"),
+        trigger_event=dict(type="str", default=DEFAULT_TRIGGER_EVENT),
         include_definition=dict(type="bool", default=False),
-        concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
+        concurrency=_runner.concurrency_option(),
     )
 
     def validate(self):
         p = self.params
         check_sid_or_name("flow", p["flow"], "studio_flow")
         if not (p["trigger_event"] or "").strip():
-            raise ValidationError("trigger_event must not be empty: use incomingMessage for SMS.")
-        if p["concurrency"] < 1:
-            raise ValidationError("concurrency must be 1 or more.")
-
-    def fetch(self, sid):
-        with self.api("Reading Studio flow %s" % sid):
-            return to_dict(self.client.studio.v2.flows(sid).fetch())
+            raise ValidationError("trigger_event must not be empty: use incomingMessage for SMS.", option="trigger_event",
+                                  fix="Use incomingMessage for SMS (incomingConversationMessage for Conversations).")
+        _runner.check_concurrency(p["concurrency"])
 
     def run(self):
         p = self.params
         event, include = p["trigger_event"], p["include_definition"]
         if p["flow"] and is_sid(p["flow"], "studio_flow"):
-            return dict(flows=[report(lookups.studio_flow_by_sid(self, p["flow"], option="flow"), event, include)])
+            return dict(flows=[flow_report(lookups.studio_flow_by_sid(self, p["flow"], option="flow"), event,
+                                           include_definition=include)])
         if p["flow"]:
-            flows = [lookups.studio_flow(self, p["flow"], option="flow")]
+            flows = [lookups.studio_flow(self, p["flow"], option="flow")["sid"]]
         else:
-            flows = sorted(lookups.studio_flows(self), key=lambda f: (f.get("friendly_name") or "", f.get("sid")))
-        full = self.for_each([f["sid"] for f in flows], self.fetch, concurrency=p["concurrency"])
-        return dict(flows=[report(flow, event, include) for flow in full])
+            flows = [f["sid"] for f in sorted(lookups.studio_flows(self),
+                                              key=lambda f: (f.get("friendly_name") or "", f.get("sid")))]
+        full = self.for_each(flows, lambda sid: lookups.studio_flow_by_sid(self, sid, option="flow"), concurrency=p["concurrency"])
+        return dict(flows=[flow_report(flow, event, include_definition=include) for flow in full])
 
 
 def main():

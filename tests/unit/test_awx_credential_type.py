@@ -5,7 +5,7 @@
 """The AWX credential type injects exactly the environment the modules read.
 
 The credential type (extensions/awx/twilio_credential_type.yml) is checked
-against twilio_argument_spec() in plugins/module_utils/api.py, the spec every
+against twilio_argument_spec() in plugins/module_utils/_base.py, the spec every
 module is built from, and rendered the way AWX renders injectors (a Jinja2
 sandbox in which a blank input is undefined and renders as ""), then fed to a
 real TwilioModule to see which connection options the module ends up with.
@@ -27,7 +27,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.flexops.twilio.plugins.module_utils import api
+from ansible_collections.flexops.twilio.plugins.module_utils import _base as api
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CREDENTIAL_TYPE = os.path.join(ROOT, "extensions", "awx", "twilio_credential_type.yml")

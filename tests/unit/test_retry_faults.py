@@ -22,7 +22,9 @@ import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiStats, TwilioModule, build_client, describe_error
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._client import ApiStats, build_client
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import describe_error
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SEED = os.path.join(REPO, "tests", "simulator", "seeds", "default.yml")
@@ -187,7 +189,7 @@ def test_proxy_error_classification():
     covers direct connections with a scripted server.)
     """
     from urllib3.exceptions import NewConnectionError, ProtocolError, ProxyError
-    from ansible_collections.flexops.twilio.plugins.module_utils.api import tunnel_read_error
+    from ansible_collections.flexops.twilio.plugins.module_utils._client import tunnel_read_error
 
     lost = ProxyError("Unable to connect to proxy", ConnectionResetError(104, "reset"))
     assert isinstance(tunnel_read_error(lost), ProtocolError)

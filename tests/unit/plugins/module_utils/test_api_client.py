@@ -25,8 +25,9 @@ import trustme
 from requests.adapters import HTTPAdapter
 from twilio.rest import Client
 
-from ansible_collections.flexops.twilio.plugins.module_utils import api
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiStats, TwilioRetry, build_client, describe_error
+from ansible_collections.flexops.twilio.plugins.module_utils import _client as api
+from ansible_collections.flexops.twilio.plugins.module_utils._client import ApiStats, TwilioRetry, build_client
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import describe_error
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 API_KEY = "SK" + "fedcba9876543210" * 2

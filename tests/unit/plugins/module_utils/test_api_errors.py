@@ -21,7 +21,8 @@ from twilio.base.page import Page
 from twilio.base.version import Version
 from twilio.http.response import Response
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, TwilioModule, describe_error
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, describe_error
 
 URI = "/2010-04-01/Accounts/AC0123/IncomingPhoneNumbers.json"
 

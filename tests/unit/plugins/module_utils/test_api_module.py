@@ -17,8 +17,10 @@ from twilio.rest.api.v2010.account.available_phone_number_country.local import L
 from twilio.rest.api.v2010.account.incoming_phone_number import IncomingPhoneNumberInstance
 from twilio.rest.flex_api.v1.flex_flow import FlexFlowInstance
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, TwilioModule, to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 FLOW_SID = "FO" + "0123456789abcdef" * 2

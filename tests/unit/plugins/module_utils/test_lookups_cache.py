@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
-from ansible_collections.flexops.twilio.plugins.module_utils.lookups import cached, forget
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._lookups import cached, forget
 
 
 class Holder(object):

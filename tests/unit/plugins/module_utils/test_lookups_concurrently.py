@@ -2,7 +2,7 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""lookups.concurrently: independent look-ups at the same time, results in order, errors after all finished."""
+"""_runner.concurrently: independent look-ups at the same time, results in order, errors after all finished."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
-from ansible_collections.flexops.twilio.plugins.module_utils.lookups import concurrently
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._runner import concurrently
 
 
 class M(object):

@@ -6,7 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.flexops.twilio.plugins.module_utils.studio import (
+from ansible_collections.flexops.twilio.plugins.module_utils._studio import (
     flow_sid_from_webhook_url,
     send_to_flex_reachability,
 )

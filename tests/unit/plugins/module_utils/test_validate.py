@@ -2,7 +2,7 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""plugins/module_utils/validate.py: every check accepts good input and names the option and the fix."""
+"""plugins/module_utils/_validate.py: every check accepts good input and names the option and the fix."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.flexops.twilio.plugins.module_utils import validate
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils import _validate as validate
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 
 HEX32 = "0123456789abcdef" * 2
 
@@ -140,9 +140,9 @@ def test_url_other_schemes_when_allowed():
 def test_only_with():
     params = dict(flow_url="https://example.com", integration_type="studio")
     with pytest.raises(ValidationError) as err:
-        validate.check_only_with(params, "flow_url", ["external"], "integration_type", "studio", " (the default)")
+        validate.check_only_with(params, "flow_url", ["external"], "integration_type", "studio")
     assert str(err.value) == (
-        "flow_url is only used with integration_type=external, but integration_type=studio (the default): "
+        "flow_url is only used with integration_type=external, but integration_type=studio: "
         "remove flow_url or change integration_type."
     )
     # allowed selector value, or option not set: no error

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address_info as mod
 from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake import (
     FW_MESSAGING,

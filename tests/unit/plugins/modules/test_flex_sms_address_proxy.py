@@ -15,8 +15,8 @@ __metaclass__ = type
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address as mod
 from ansible_collections.flexops.twilio.tests.unit.plugins.modules.flex_sms_fake import (
     ACCOUNT,
@@ -107,6 +107,37 @@ def test_preflight_names_every_problem_in_one_error_and_writes_nothing(check_mod
     for listing in ("list incoming_numbers", "list proxy_services", "list messaging_services", "list flex_flows"):
         assert client.names().count(listing) == 1, listing
     assert client.names().count("fetch studio_flow") == 2  # one per flow used, not per number
+
+
+def test_preflight_problems_are_structured_with_code_entry_option_holder_and_fix():
+    good, broken = numbers(2)
+    client = fake()
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(
+            addresses=addresses(good, NOT_OWNED, HELD_BY_MG) + [dict(phone_number=broken, studio_flow="Broken Flow")],
+            proxy_service=FLEX, check_send_to_flex="fail"), client)
+    by_code = dict((p["code"], p) for p in err.value.problems)
+    assert sorted(by_code) == ["held_by_other_service", "not_owned", "send_to_flex_unreachable"]
+    assert len(err.value.problems) == 3  # the good number has none
+    owned = by_code["not_owned"]
+    assert (owned["entry"], owned["option"]) == (NOT_OWNED, "addresses[1].phone_number")
+    assert owned["msg"] == "addresses[1].phone_number=%s is not a phone number of account %s" % (NOT_OWNED, ACCOUNT)
+    assert owned["fix"].startswith("Buy it first")
+    held = by_code["held_by_other_service"]
+    assert (held["entry"], held["option"]) == (HELD_BY_MG, "take_over")
+    assert held["holder"] == dict(type="messaging_service", sid=MG_OTHER, name="Marketing")
+    assert "take_over" not in held["msg"] and held["fix"].startswith("Set take_over to true")
+    flow = by_code["send_to_flex_unreachable"]
+    assert (flow["entry"], flow["option"]) == (broken, "addresses[3].studio_flow")
+    assert "'Broken Flow'" in flow["msg"] and "check_send_to_flex to warn" in flow["fix"]
+    assert client.writes == []
+
+
+def test_per_item_failures_carry_their_problems():
+    client = fake()
+    with pytest.raises(ApiError) as err:
+        run(Module, dict(addresses=addresses(numbers(1)[0], NOT_OWNED)), client)
+    assert [(p["code"], p["entry"]) for p in err.value.problems] == [("not_owned", NOT_OWNED)]
 
 
 def test_preflight_a_single_problem_still_stops_the_good_numbers():

@@ -16,7 +16,7 @@ import pytest
 
 from twilio.base.exceptions import TwilioRestException
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
 from ansible_collections.flexops.twilio.plugins.modules.phone_number_handler import PhoneNumberHandler
 
 AC = "AC" + "0123456789abcdef" * 2

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.flexops.twilio.plugins.module_utils._studio import flow_report
 from ansible_collections.flexops.twilio.plugins.modules import studio_flow_info as mod
 from ansible_collections.flexops.twilio.tests.unit.plugins.modules.module_runner import run_main
 
@@ -30,14 +31,14 @@ FLOW = dict(
 
 
 def test_report_carries_flow_fields_and_reachability():
-    out = mod.report(FLOW, "incomingMessage", False)
+    out = flow_report(FLOW, "incomingMessage", include_definition=False)
     assert (out["sid"], out["friendly_name"], out["status"], out["webhook_url"]) == (
         FW, "Messaging Flow", "published", FLOW["webhook_url"])
     assert out["send_to_flex"]["reachable"] is True
     assert out["send_to_flex"]["path"] == ["Trigger", "Agent"]
     assert "definition" not in out
-    assert mod.report(FLOW, "incomingCall", True)["send_to_flex"]["reachable"] is False
-    assert mod.report(FLOW, "incomingMessage", True)["definition"] == FLOW["definition"]
+    assert flow_report(FLOW, "incomingCall", include_definition=True)["send_to_flex"]["reachable"] is False
+    assert flow_report(FLOW, "incomingMessage", include_definition=True)["definition"] == FLOW["definition"]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -2,7 +2,7 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Account-wide look-ups shared by the modules.
+"""Internal to the flexops.twilio collection, not a public API: account-wide look-ups shared by the modules.
 
 Each takes a TwilioModule, returns plain dicts and raises ValidationError
 (the user named something that is not there) or ApiError (Twilio failed).
@@ -16,8 +16,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils.validate import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
 
 DEFAULT_PROXY_SERVICE = "Flex Proxy Service"
 DEFAULT_STUDIO_FLOW = "Messaging Flow"
@@ -48,37 +47,6 @@ def cached(m, key, load):
         return entry["value"]
 
 
-def concurrently(m, *loads):
-    """``[load(m) for load in loads]``, but the look-ups run at the same time instead of one after another.
-
-    For independent look-ups a task needs anyway (each saves a round trip to
-    Twilio); ``None`` entries are skipped (their result is None). Errors are
-    raised after all have finished, the first in argument order first.
-    """
-    results = [None] * len(loads)
-    errors = [None] * len(loads)
-
-    def run(index):
-        try:
-            results[index] = loads[index](m)
-        except Exception as exc:  # pylint: disable=broad-except
-            errors[index] = exc
-
-    todo = [i for i, load in enumerate(loads) if load is not None]
-    if len(todo) == 1:
-        run(todo[0])
-    elif todo:
-        threads = [threading.Thread(target=run, args=(i,)) for i in todo]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    for error in errors:
-        if error is not None:
-            raise error
-    return results
-
-
 def forget(m, key):
     with _CACHE_LOCK:
         m.__dict__.setdefault("_lookup_cache", {}).pop(key, None)
@@ -86,18 +54,12 @@ def forget(m, key):
 
 def flex_configuration(m):
     """Flex Configuration (GET /v1/Configuration); a clear error when the account has no Flex."""
-    def load():
-        try:
-            with m.api("Reading the Flex Configuration"):
-                return to_dict(m.client.flex_api.v1.configuration().fetch())
-        except Exception as exc:
-            if getattr(exc, "details", {}).get("status") == 404:
-                raise ValidationError(
-                    "Account %s has no Flex Configuration (HTTP 404): Flex is not set up in this account, "
-                    "or account_sid/region point at the wrong account." % m.account_sid
-                )
-            raise
-    return cached(m, "flex_configuration", load)
+    missing = ValidationError(
+        "Account %s has no Flex Configuration (HTTP 404): Flex is not set up in this account, "
+        "or account_sid/region point at the wrong account." % m.account_sid, code="no_flex",
+        fix="Set up Flex in the account, or check account_sid and region.")
+    return cached(m, "flex_configuration", lambda: m.fetch(
+        "Reading the Flex Configuration", m.client.flex_api.v1.configuration().fetch, missing))
 
 
 def _by_sid_or_name(items, value, name_key):
@@ -109,13 +71,13 @@ def _one(option, kind, value, matches, name_key, available):
         names = sorted(set(filter(None, (a.get(name_key) for a in available))))
         raise ValidationError(
             "%s=%r: no %s with that SID or name in account. Known: %s."
-            % (option, value, kind, ", ".join(names) if names else "none")
-        )
+            % (option, value, kind, ", ".join(names) if names else "none"),
+            code="not_found", option=option, fix="Give the SID or name of an existing %s." % kind)
     if len(matches) > 1:
         raise ValidationError(
             "%s=%r matches %d %ss (%s): give the SID of the one you mean."
-            % (option, value, len(matches), kind, ", ".join(sorted(x["sid"] for x in matches)))
-        )
+            % (option, value, len(matches), kind, ", ".join(sorted(x["sid"] for x in matches))),
+            code="ambiguous_name", option=option, fix="Give the SID of the %s you mean." % kind)
     return matches[0]
 
 
@@ -132,15 +94,10 @@ def studio_flow(m, value, option="studio_flow"):
 
 def studio_flow_by_sid(m, sid, option="studio_flow"):
     """One Studio flow with its definition, fetched by FW SID (one request, cached; no listing)."""
-    def load():
-        try:
-            with m.api("Reading Studio flow %s" % sid):
-                return to_dict(m.client.studio.v2.flows(sid).fetch())
-        except Exception as exc:
-            if getattr(exc, "details", {}).get("status") == 404:
-                raise ValidationError("%s=%s: no Studio flow with that SID in account %s." % (option, sid, m.account_sid))
-            raise
-    return cached(m, "studio_flow:" + sid, load)
+    missing = ValidationError("%s=%s: no Studio flow with that SID in account %s." % (option, sid, m.account_sid),
+                              code="not_found", option=option, fix="Give the SID or name of an existing Studio flow.")
+    return cached(m, "studio_flow:" + sid, lambda: m.fetch(
+        "Reading Studio flow %s" % sid, m.client.studio.v2.flows(sid).fetch, missing))
 
 
 def proxy_services(m):
@@ -163,10 +120,11 @@ def incoming_numbers(m, phone_number=None):
     return [n for n in items if n.get("phone_number") == phone_number]
 
 
-def not_owned(m, subject):
+def not_owned(m, subject, option=None, entry=None):
     """The error for a number the account does not own; ``subject`` names it (``phone_number=+1...``)."""
     return ValidationError("%s is not a phone number of account %s: buy it first (flexops.twilio.phone_number) "
-                           "or check account_sid." % (subject, m.account_sid))
+                           "or check account_sid." % (subject, m.account_sid), code="not_owned", option=option,
+                           entry=entry, fix="Buy it first (flexops.twilio.phone_number) or check account_sid.")
 
 
 def incoming_numbers_by_e164(m):
@@ -175,19 +133,11 @@ def incoming_numbers_by_e164(m):
                   lambda: dict((n.get("phone_number"), n) for n in incoming_numbers(m)))
 
 
-def incoming_number(m, phone_number=None, sid=None, option="phone_number"):
-    """The account's number by E.164 or PN SID; a clear error when the account does not own it."""
-    if not sid and not phone_number:
-        raise ValueError("incoming_number needs phone_number or sid")
-    if sid:
-        matches = [n for n in incoming_numbers(m) if n.get("sid") == sid]
-        value = sid
-        option = "phone_number_sid" if option == "phone_number" else option
-    else:
-        matches = incoming_numbers(m, phone_number)
-        value = phone_number
+def incoming_number(m, phone_number, option="phone_number"):
+    """The account's number by E.164 (one filtered request); a clear error when the account does not own it."""
+    matches = incoming_numbers(m, phone_number)
     if not matches:
-        raise not_owned(m, "%s=%s" % (option, value))
+        raise not_owned(m, "%s=%s" % (option, phone_number), option=option, entry=phone_number)
     return matches[0]
 
 
@@ -198,15 +148,9 @@ def flex_flows(m):
 
 def incoming_number_by_sid(m, sid, option="phone_number_sid"):
     """One number of the account fetched by PN SID (one request; no listing)."""
-    def load():
-        try:
-            with m.api("Reading phone number %s" % sid):
-                return to_dict(m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers(sid).fetch())
-        except Exception as exc:
-            if getattr(exc, "details", {}).get("status") == 404:
-                raise not_owned(m, "%s=%s" % (option, sid))
-            raise
-    return cached(m, "incoming_number:" + sid, load)
+    resource = m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers(sid)
+    return cached(m, "incoming_number:" + sid, lambda: m.fetch(
+        "Reading phone number %s" % sid, resource.fetch, not_owned(m, "%s=%s" % (option, sid), option=option, entry=sid)))
 
 
 def applications(m):
@@ -237,10 +181,28 @@ def service_numbers(m, kind, service_sid):
 
 def proxy_number(m, service_sid, number_sid):
     """The pool entry of ``number_sid`` in Proxy service ``service_sid`` (one request), or None when it is not there."""
-    try:
-        with m.api("Reading phone number %s in Proxy service %s" % (number_sid, service_sid)):
-            return to_dict(m.client.proxy.v1.services(service_sid).phone_numbers(number_sid).fetch())
-    except Exception as exc:
-        if getattr(exc, "details", {}).get("status") == 404:
+    return m.fetch("Reading phone number %s in Proxy service %s" % (number_sid, service_sid),
+                   m.client.proxy.v1.services(service_sid).phone_numbers(number_sid).fetch)
+
+
+def owned_number(m, entry, required):
+    """The account's number of a list-form entry (``entry.phone_number``), or None.
+
+    A ValidationError when the account does not own it and it is ``required``.
+    One filtered look-up in the single form; in list form one listing of the
+    account's numbers (cached) serves every entry.
+    """
+    if entry.phone_number is None:
+        return None  # state=absent by the SID of a resource that does not exist (any more): no number
+    if entry.index is None:
+        try:
+            return incoming_number(m, entry.phone_number)
+        except ValidationError:
+            if required:
+                raise
             return None
-        raise
+    found = incoming_numbers_by_e164(m).get(entry.phone_number)
+    if found is None and required:
+        option = entry.name("phone_number")
+        raise not_owned(m, "%s=%s" % (option, entry.phone_number), option=option, entry=entry.phone_number)
+    return found

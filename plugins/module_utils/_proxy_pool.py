@@ -2,7 +2,7 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A number's membership of a Proxy service's phone-number pool, and the services in its way.
+"""Internal to the flexops.twilio collection, not a public API: a number in a Proxy service's pool, and the services in its way.
 
 Shared by phone_number_handler (O(handler=proxy_service)) and flex_sms_address
 (O(proxy_service)). Every function takes the TwilioModule ``m`` and writes
@@ -14,8 +14,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.flexops.twilio.plugins.module_utils import lookups
-from ansible_collections.flexops.twilio.plugins.module_utils.api import ApiError, to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, Problem
 
 HOLDER_KINDS = dict(proxy_service="Proxy service", messaging_service="Messaging Service")
 ALREADY_IN_SERVICE = 80104  # Proxy: "PhoneNumber has already been added to Service"
@@ -60,13 +61,31 @@ def describe_holders(found):
     return " and ".join("%s %s (%s)" % (HOLDER_KINDS[h["type"]], h["sid"], h["name"]) for h in found)
 
 
+TAKE_OVER_FIX = ("set take_over to true to move it (that service then stops receiving its messages), "
+                 "or leave the number out")
+
+
+def held_problems(number, found):
+    """One ``held_by_other_service`` problem per holder of the number."""
+    return [Problem("held_by_other_service", "%s (%s) is held by %s" % (number["phone_number"], number["sid"],
+                                                                      describe_holders([h])),
+                    fix=TAKE_OVER_FIX[0].upper() + TAKE_OVER_FIX[1:] + ".",
+                    entry=number["phone_number"], option="take_over", holder=h) for h in found]
+
+
 def held_error(number, found):
-    """The error for a number other services hold while take_over is not set."""
-    return ApiError(
-        "%s (%s) is held by %s: nothing was changed. Set take_over: true to move it; the other service "
-        "then stops receiving this number's messages." % (number["phone_number"], number["sid"], describe_holders(found)),
-        conflicts=found,
-    )
+    """The error for a number other services hold while take_over is not set (found while writing)."""
+    what = "%s (%s) is held by %s" % (number["phone_number"], number["sid"], describe_holders(found))
+    return ApiError(what + ": nothing was changed. Set take_over: true to move it; the other service "
+                    "then stops receiving this number's messages.", problems=held_problems(number, found),
+                    conflicts=found)
+
+
+def held_in_preflight(number, found):
+    """The preflight problem (an ApiError, with ``conflicts``) for a number other services hold."""
+    what = "%s (%s) is held by %s" % (number["phone_number"], number["sid"], describe_holders(found))
+    return ApiError("%s: %s" % (what, TAKE_OVER_FIX), problems=held_problems(number, found),
+                    conflicts=[dict(h, phone_number=number["phone_number"]) for h in found])
 
 
 def clear_holders(m, number, own_sid, take_over, for_proxy=True):

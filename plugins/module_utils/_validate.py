@@ -2,7 +2,7 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Input checks shared by every module; each raises ValidationError naming the option and the fix."""
+"""Internal to the flexops.twilio collection, not a public API: input checks; each raises ValidationError naming the option and the fix."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,14 +10,9 @@ __metaclass__ = type
 
 import re
 
-try:
-    from urllib.parse import urlparse
-except ImportError:  # pragma: no cover - Python 2 is not supported, kept for sanity import checks
-    from urlparse import urlparse  # type: ignore
+from urllib.parse import urlparse
 
-
-class ValidationError(Exception):
-    """Bad module input, found before any request is sent."""
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 
 
 # \Z, not $: "$" also matches before a trailing newline, which must not pass.
@@ -56,8 +51,8 @@ def check_e164(option, value):
     if not isinstance(value, str) or not E164_RE.match(value):
         raise ValidationError(
             "%s=%r is not an E.164 phone number: write it as '+' and country code and number, "
-            "digits only, for example '+15551234567'." % (option, value)
-        )
+            "digits only, for example '+15551234567'." % (option, value), option=option,
+            fix="Write it as '+' and country code and number, digits only, for example '+15551234567'.")
     return value
 
 
@@ -67,8 +62,8 @@ def check_sid(option, value, kind):
     if not is_sid(value, kind):
         raise ValidationError(
             "%s=%r is not a valid %s SID: it must be '%s' followed by 32 hexadecimal characters."
-            % (option, value, kind.replace("_", " "), SID_PREFIXES[kind])
-        )
+            % (option, value, kind.replace("_", " "), SID_PREFIXES[kind]), option=option,
+            fix="Give '%s' followed by 32 hexadecimal characters." % SID_PREFIXES[kind])
     return value
 
 
@@ -79,10 +74,11 @@ def check_sid_or_name(option, value, kind):
     if looks_like_sid(value) and not is_sid(value, kind):
         raise ValidationError(
             "%s=%r looks like a SID of another kind: give a %s SID ('%s...') or a name."
-            % (option, value, kind.replace("_", " "), SID_PREFIXES[kind])
-        )
+            % (option, value, kind.replace("_", " "), SID_PREFIXES[kind]), option=option,
+            fix="Give a %s SID ('%s...') or a name." % (kind.replace("_", " "), SID_PREFIXES[kind]))
     if not value.strip():
-        raise ValidationError("%s must not be empty: give a %s SID or a name." % (option, kind.replace("_", " ")))
+        raise ValidationError("%s must not be empty: give a %s SID or a name." % (option, kind.replace("_", " ")),
+                              option=option, fix="Give a %s SID or a name." % kind.replace("_", " "))
     return value
 
 
@@ -94,15 +90,15 @@ def check_url(option, value, schemes=("https",)):
     if parsed.scheme not in schemes or not parsed.netloc or any(c.isspace() for c in value):
         raise ValidationError(
             "%s=%r is not a valid URL: it must be an absolute %s URL, for example 'https://example.com/sms'."
-            % (option, value, " or ".join(schemes))
-        )
+            % (option, value, " or ".join(schemes)), option=option,
+            fix="Give an absolute %s URL, for example 'https://example.com/sms'." % " or ".join(schemes))
     return value
 
 
-def check_only_with(params, option, allowed_values, selector, selector_value, default_note=""):
+def check_only_with(params, option, allowed_values, selector, selector_value):
     """Fail when ``option`` is set while ``selector`` is not one of ``allowed_values``."""
     if params.get(option) is not None and selector_value not in allowed_values:
         raise ValidationError(
-            "%s is only used with %s=%s, but %s=%s%s: remove %s or change %s."
-            % (option, selector, "/".join(allowed_values), selector, selector_value, default_note, option, selector)
-        )
+            "%s is only used with %s=%s, but %s=%s: remove %s or change %s."
+            % (option, selector, "/".join(allowed_values), selector, selector_value, option, selector),
+            code="option_conflict", option=option, fix="Remove %s or change %s." % (option, selector))

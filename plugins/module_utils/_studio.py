@@ -2,12 +2,15 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Studio flow analysis: is a Send to Flex widget reachable from the Trigger?
+"""Internal to the flexops.twilio collection, not a public API: is a Send to Flex widget reachable in a Studio flow?
 
-Pure functions over a Studio v2 flow definition
-(``{initial_state, states: [{name, type, transitions: [{event, next}], properties}]}``);
-no requests. Used by studio_flow_info and by anything else that must refuse a
-flow that can never hand a conversation to Flex.
+``send_to_flex_reachability`` is a pure function over a Studio v2 flow definition
+(``{initial_state, states: [{name, type, transitions: [{event, next}], properties}]}``),
+from a given Trigger event (``incomingMessage`` for SMS, ``incomingConversationMessage``
+for Conversations). ``flow_report`` is the one builder of the flow report modules
+return; ``flow_reports`` reads the flows (cached) and builds their reports.
+Used by studio_flow_info and by anything else that must refuse a flow that can
+never hand a conversation to Flex.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,6 +19,9 @@ __metaclass__ = type
 
 import re
 from collections import deque
+
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import Problem, ValidationError
 
 SEND_TO_FLEX = "send-to-flex"
 DEFAULT_TRIGGER_EVENT = "incomingMessage"
@@ -130,3 +136,75 @@ def send_to_flex_reachability(definition, event=DEFAULT_TRIGGER_EVENT):
         result["reachable"] = True
         result.update(dict((k, v) for k, v in result["widgets"][0].items()))
     return finish(None)
+
+
+BRIEF_KEYS = ("reachable", "widget", "path", "problem")
+
+
+def flow_report(flow, event=DEFAULT_TRIGGER_EVENT, brief=False, include_definition=False):
+    """A Studio flow (with its definition) as modules return it, with ``send_to_flex`` from ``event``.
+
+    ``brief``: only ``sid``, ``friendly_name`` and the ``send_to_flex`` keys
+    ``reachable``, ``widget``, ``path``, ``problem`` (what flex_sms_address returns
+    per address); else also ``status``, ``revision``, ``valid``, ``webhook_url``
+    and the whole reachability (studio_flow_info), and the definition with ``include_definition``.
+    """
+    reach = send_to_flex_reachability(flow.get("definition"), event)
+    if brief:
+        return dict(sid=flow.get("sid"), friendly_name=flow.get("friendly_name"),
+                    send_to_flex=dict((k, reach[k]) for k in BRIEF_KEYS))
+    out = dict(
+        sid=flow.get("sid"), friendly_name=flow.get("friendly_name"), status=flow.get("status"),
+        revision=flow.get("revision"), valid=flow.get("valid"), webhook_url=flow.get("webhook_url"),
+        send_to_flex=reach,
+    )
+    if include_definition:
+        out["definition"] = flow.get("definition")
+    return out
+
+
+def flow_reports(m, sids, event=DEFAULT_TRIGGER_EVENT, brief=True, option="studio_flow"):
+    """``{sid: report}`` for Studio flows by SID, read at most ``m.concurrency`` at a time (one request each, cached).
+
+    A flow that does not exist is its ValidationError instead of a report.
+    """
+    def one(sid):
+        try:
+            return flow_report(_lookups.studio_flow_by_sid(m, sid, option=option), event, brief=brief)
+        except ValidationError as exc:
+            return exc
+
+    sids = list(sids)
+    return dict(zip(sids, m.for_each(sids, one, concurrency=m.concurrency)))
+
+
+def flow_problems(m, users, fail, fix, consequence, event=DEFAULT_TRIGGER_EVENT):
+    """The problems of the Studio flows list entries use: ``users`` is ``{flow sid: [entries]}``.
+
+    Reads each flow once (``flow_reports``) and records its brief report on
+    every entry that uses it (``entry.studio_flow``). Returns the errors: a flow
+    that does not exist (bad input, always), and with ``fail`` a flow from which
+    no message reaches Send to Flex (``fix`` says what to do); without ``fail``
+    such a flow is a warning ending in ``consequence``.
+    """
+    missing, unreachable = [], []
+    for sid, flow in flow_reports(m, users, event).items():
+        refs = ", ".join(e.ref for e in users[sid])
+        if isinstance(flow, ValidationError):
+            missing.append(ValidationError("%s (used by %s): give the SID or name of an existing flow" % (
+                str(flow).rstrip("."), refs), problems=[Problem(
+                    "not_found", str(flow), fix="Give the SID or name of an existing flow.", entry=e.ref,
+                    option=e.name("studio_flow")) for e in users[sid]]))
+            continue
+        for entry in users[sid]:
+            entry.studio_flow = flow
+        if flow["send_to_flex"]["reachable"]:
+            continue
+        what = "Studio flow %r (%s), used by %s: %s" % (flow["friendly_name"], sid, refs, flow["send_to_flex"]["problem"])
+        if fail:
+            unreachable.append(ValidationError(what + ". " + fix, problems=[Problem(
+                "send_to_flex_unreachable", what, fix=fix + ".", entry=e.ref, option=e.name("studio_flow"))
+                for e in users[sid]]))
+        else:
+            m.warn("%s. %s" % (what, consequence))
+    return missing + unreachable

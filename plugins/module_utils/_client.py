@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the flexops.twilio collection, not a public API: the Twilio client, its retry policy and request counts.
+
+``build_client`` makes the one twilio.rest.Client of a task, with timeouts and
+TwilioRetry mounted on its requests session; ApiStats counts what it sends.
+``to_dict`` turns SDK resources into plain data.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import decimal
+import http.client
+import random
+import threading
+import traceback
+
+TWILIO_IMPORT_ERROR = None
+try:
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ProxyError, ReadTimeoutError
+    from urllib3.util.retry import Retry
+except ImportError:
+    TWILIO_IMPORT_ERROR = traceback.format_exc()
+    Retry = object  # keeps the class statement below importable
+
+COLLECTION_VERSION = "0.1.0"
+
+WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
+
+
+class TwilioRetry(Retry):
+    """urllib3 Retry with Twilio's rules.
+
+    429 means "not processed, safe to retry" for every method; 5xx and read
+    errors are retried only for methods that are safe to repeat (GET, DELETE,
+    and HEAD/OPTIONS). Connection errors before the request was sent are
+    retried by urllib3 for every method already.
+
+    On top of urllib3's rules:
+
+    * a connection that breaks after the request went out through an HTTPS
+      proxy tunnel is a read error (urllib3 reports it as a ProxyError, which
+      it would not retry even for GET);
+    * a ``Retry-After`` is capped by ``backoff_max`` like the backoff is;
+    * the first retry waits a random part of ``backoff_jitter`` too (urllib3
+      sends it at once), so parallel workers that hit 429 together spread out;
+    * ``observer(event, retry)``, when set, is called for every retry.
+    """
+
+    observer = None
+
+    def new(self, **kw):
+        retry = super(TwilioRetry, self).new(**kw)
+        retry.observer = self.observer
+        return retry
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        if self.total is not None and self.total <= 0:
+            return False
+        if status_code == 429:
+            return True
+        return super(TwilioRetry, self).is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        try:
+            retry = super(TwilioRetry, self).increment(method, url, response, tunnel_read_error(error), _pool, _stacktrace)
+        except Exception:
+            if self.observer is not None and error is not None:
+                self.observer(None, None)  # a last try that ends the request without an answer
+            raise
+        if self.observer is not None:
+            self.observer(retry.history[-1], retry)
+        return retry
+
+    def get_retry_after(self, response):
+        seconds = super(TwilioRetry, self).get_retry_after(response)
+        if seconds is None or self.backoff_max is None:
+            return seconds
+        return min(seconds, self.backoff_max)
+
+    def get_backoff_time(self):
+        backoff = super(TwilioRetry, self).get_backoff_time()
+        if backoff <= 0 and self.history and self.backoff_jitter:
+            backoff = min(self.backoff_max, random.random() * self.backoff_jitter)
+        return backoff
+
+
+def tunnel_read_error(error):
+    """urllib3 wraps a connection lost after sending through a proxy tunnel in ProxyError; unwrap it.
+
+    Connect errors (nothing was sent) stay as they are, so do other proxy
+    failures (for example the proxy refusing the tunnel).
+    """
+    if not isinstance(error, ProxyError):
+        return error
+    original = getattr(error, "original_error", None)
+    if isinstance(original, ConnectTimeoutError):
+        return error
+    if isinstance(original, (ReadTimeoutError, ProtocolError)):
+        return original
+    if isinstance(original, (ConnectionError, http.client.HTTPException)):
+        return ProtocolError("Connection aborted.", original)
+    return error
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        # The SDK parses some fields (latitude, price) into Decimal, which module
+        # results cannot carry; keep the exact text Twilio sent.
+        return str(value)
+    if isinstance(value, dict):
+        return dict((k, _jsonable(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def to_dict(instance):
+    """The public fields of an SDK instance resource as plain JSON-able data."""
+    if instance is None:
+        return None
+    return dict((k, _jsonable(v)) for k, v in vars(instance).items() if not k.startswith("_"))
+
+
+def blank_to_none(value):
+    """Twilio returns unset strings as "" or null; treat both as None."""
+    return None if value in ("", None) else value
+
+
+class ApiStats(object):
+    """Counts requests and retries (thread-safe).
+
+    ``hook`` is a requests response hook (one call per answered request);
+    ``on_retry`` is TwilioRetry's observer (one call per retry, including the
+    tries of a request that fails in the end; ``event`` None for a last try
+    that failed without an answer).
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.writes = 0
+        self.retries = 0
+        self.retry_events = []
+
+    def hook(self, response, *args, **kwargs):
+        method = response.request.method if response.request is not None else "?"
+        with self.lock:
+            self.requests += 1
+            if method in WRITE_METHODS:
+                self.writes += 1
+        return response
+
+    def on_retry(self, event, retry):
+        if event is None:
+            with self.lock:
+                self.requests += 1
+            return
+        if event.status:
+            reason = event.status
+        elif isinstance(event.error, ProtocolError) and len(event.error.args) > 1:
+            reason = "%s (%s)" % (type(event.error).__name__, type(event.error.args[1]).__name__)
+        else:
+            reason = type(event.error).__name__ if event.error else "error"
+        done = len(retry.history)
+        budget = " (retry %d of %d)" % (done, done + retry.total) if retry.total is not None else ""
+        with self.lock:
+            self.requests += 1
+            self.retries += 1
+            self.retry_events.append("%s %s retried after %s%s" % (event.method, event.url, reason, budget))
+
+    def as_dict(self):
+        return dict(requests=self.requests, writes=self.writes, retries=self.retries)
+
+
+def build_client(params, stats=None, pool_size=10):
+    """A twilio.rest.Client with timeouts and the retry policy mounted on its requests session."""
+    hooks = {"response": [stats.hook]} if stats is not None else None
+    http_client = TwilioHttpClient(timeout=params["http_timeout"], request_hooks=hooks)
+    retries = max(0, params["retries"] or 0)
+    retry = TwilioRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        allowed_methods=frozenset(("GET", "HEAD", "OPTIONS", "DELETE")),
+        status_forcelist=(429, 500, 502, 503, 504),
+        backoff_factor=0.5,
+        backoff_jitter=0.5,
+        backoff_max=params["retry_max_backoff"],
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+    if stats is not None:
+        retry.observer = stats.on_retry
+    http_client.session.mount("https://", HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size))
+    if params.get("api_key"):
+        username, password = params["api_key"], params["api_secret"]
+    else:
+        username, password = params["account_sid"], params["auth_token"]
+    return Client(
+        username, password, account_sid=params["account_sid"],
+        region=params.get("region"), edge=params.get("edge"), http_client=http_client,
+        user_agent_extensions=["flexops.twilio/%s" % COLLECTION_VERSION],
+    )
