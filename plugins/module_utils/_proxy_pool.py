@@ -67,10 +67,9 @@ TAKE_OVER_FIX = ("set take_over to true to move it (that service then stops rece
 
 def held_problems(number, found):
     """One ``held_by_other_service`` problem per holder of the number."""
-    return [Problem("held_by_other_service", "%s (%s) is held by %s" % (number["phone_number"], number["sid"],
-                                                                      describe_holders([h])),
-                    fix=TAKE_OVER_FIX[0].upper() + TAKE_OVER_FIX[1:] + ".",
-                    entry=number["phone_number"], option="take_over", holder=h) for h in found]
+    fix = TAKE_OVER_FIX[0].upper() + TAKE_OVER_FIX[1:] + "."
+    return [Problem("held_by_other_service", "%s (%s) is held by %s" % (number["phone_number"], number["sid"], describe_holders([h])),
+                    fix=fix, entry=number["phone_number"], option="take_over", holder=h) for h in found]
 
 
 def held_error(number, found):

@@ -324,6 +324,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
     check_url,
 )
 
+
 class PhoneNumberHandler(TwilioModule):
     argument_spec = dict(
         phone_number=dict(type="str"),
