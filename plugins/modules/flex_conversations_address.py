@@ -396,7 +396,7 @@ deleted:
 route_before:
   description:
     - With O(replace_legacy), where the number's incoming SMS went before the task, as a route name of
-      M(flexops.twilio.flex_sms_route_info) (V(flex_legacy), V(flex_conversations), V(studio), V(webhook),
+      C(flexops.twilio.flex_sms_route_info) (V(flex_legacy), V(flex_conversations), V(studio), V(webhook),
       V(twiml_app), V(none), ...). Only without O(addresses).
   returned: success, with replace_legacy, without addresses
   type: str

@@ -504,7 +504,7 @@ conversations_address:
 route_before:
   description:
     - With O(replace_conversations), the route of the number's incoming SMS before the task (V(flex_conversations),
-      V(flex_legacy), V(studio), V(webhook), V(twiml_app), V(none), ...; the names of M(flexops.twilio.flex_sms_route_info)).
+      V(flex_legacy), V(studio), V(webhook), V(twiml_app), V(none), ...; the names of C(flexops.twilio.flex_sms_route_info)).
   returned: success, with replace_conversations, without addresses
   type: str
 route_after:
