@@ -37,8 +37,8 @@ def _flow(sid, *events):
                    for e in ("incomingMessage", "incomingCall", "incomingConversationMessage")]
     return {"sid": sid, "friendly_name": sid[-4:], "definition": {"initial_state": "Trigger", "states": [
         {"name": "Trigger", "type": "trigger", "transitions": transitions},
-        {"name": "ask", "type": "split-based-on", "transitions": [{"event": "noMatch", "next": "to_flex"},
-                                                                   {"event": "match", "next": "ask"}]},
+        {"name": "ask", "type": "split-based-on",
+         "transitions": [{"event": "noMatch", "next": "to_flex"}, {"event": "match", "next": "ask"}]},
         {"name": "to_flex", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]},
     ]}}
 
@@ -146,8 +146,8 @@ CASES = [
      {"flex_task": False, "rule": "3c"}),
     ("3c-two-flex-flows", seed(proxy=FLEX_KS, flex_flows=[studio_flex_flow(LEGACY_FLOW), studio_flex_flow(LEGACY_FLOW)]),
      {"route": "flex_legacy", "flex_task": None, "rule": "3c", "flex_flow": None}),
-    ("3c-one-enabled-of-two", seed(proxy=FLEX_KS, flex_flows=[dict(studio_flex_flow(NO_FLEX_FLOW), enabled=False),
-                                                               studio_flex_flow(LEGACY_FLOW)]),
+    ("3c-one-enabled-of-two", seed(proxy=FLEX_KS, flex_flows=[
+        dict(studio_flex_flow(NO_FLEX_FLOW), enabled=False), studio_flex_flow(LEGACY_FLOW)]),
      {"flex_task": True, "rule": "3c", "flex_flow": FO2}),
     ("3c-studio-reaches", seed(proxy=FLEX_KS, flex_flows=[studio_flex_flow(LEGACY_FLOW)]),
      {"route": "flex_legacy", "flex_task": True, "rule": "3c", "flex_flow": FO, "studio_flow": LEGACY_FLOW}),
