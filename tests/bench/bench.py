@@ -443,7 +443,6 @@ class Bench(object):
                 # cannot speed it up much beyond the number of cores.
                 self.add_info("multi %s: forks=1 / forks=%d" % (kind, accounts), detail)
 
-
     def migrate200(self, count=200):
         """Issue 15: 200 legacy numbers to Flex Conversations (4 writes each), then the rerun."""
         seed = write_seed(self.tmp, "migrate200", 1, count, make=legacy_account_seed)
