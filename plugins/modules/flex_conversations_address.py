@@ -112,6 +112,8 @@ options:
         description: See O(webhook_filters).
         type: list
         elements: str
+        choices: [onMessageAdded, onMessageUpdated, onMessageRemoved, onConversationUpdated, onConversationStateUpdated,
+                  onConversationRemoved, onParticipantAdded, onParticipantUpdated, onParticipantRemoved, onDeliveryUpdated]
       conversation_service_sid:
         description: See O(conversation_service_sid).
         type: str
@@ -173,6 +175,8 @@ options:
       - Compared as a set (the order does not matter). Only with O(auto_creation_type=webhook). Not sent unless set.
     type: list
     elements: str
+    choices: [onMessageAdded, onMessageUpdated, onMessageRemoved, onConversationUpdated, onConversationStateUpdated,
+              onConversationRemoved, onParticipantAdded, onParticipantUpdated, onParticipantRemoved, onDeliveryUpdated]
   conversation_service_sid:
     description:
       - The Conversations service (C(IS...)) the auto-created conversations go to.
