@@ -40,6 +40,15 @@ options:
         C(enabled), C(janitor_enabled), C(long_lived)); null or missing means not set.
     type: dict
     default: {}
+  channel:
+    description:
+      - The role's C(flex_sms_setup_channel). With V(conversations) the entries are for
+        O(flexops.twilio.flex_conversations_address#module:addresses) instead, with the integration type as
+        C(auto_creation_type), and only the options a Conversations address has (C(studio_flow),
+        C(webhook_url), C(retry_count) of a studio address, C(friendly_name), C(enabled)).
+    type: str
+    choices: [legacy, conversations]
+    default: legacy
 """
 
 EXAMPLES = r"""
@@ -62,9 +71,10 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.flexops.twilio.plugins.module_utils._integrations import INTEGRATION_TYPES, normalise_type, options_for
+from ansible_collections.flexops.twilio.plugins.module_utils._migration import conversations_options
 
 
-def flex_sms_setup_addresses(entries, integration_type, options=None):
+def flex_sms_setup_addresses(entries, integration_type, options=None, channel="legacy"):
     options = options or {}
     out = []
     for index, entry in enumerate(entries or []):
@@ -83,7 +93,7 @@ def flex_sms_setup_addresses(entries, integration_type, options=None):
                 address[option] = value
         if entry.get("messaging_service") is not None:
             address["messaging_service"] = entry["messaging_service"]
-        out.append(address)
+        out.append(conversations_options(address) if channel == "conversations" else address)
     return out
 
 

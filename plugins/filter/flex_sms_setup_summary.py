@@ -58,6 +58,16 @@ options:
         C([changed])), and C(route), C(reaches_flex) and C(route_problems) (its problems) are added;
         C(ok) is false when the number does not reach Flex.
     type: dict
+  channel:
+    description:
+      - The role's C(flex_sms_setup_channel). With V(conversations), O(result) is the role's
+        M(flexops.twilio.flex_conversations_address) task and the items describe the numbers' Conversations
+        addresses (C(address_sid), C(integration_type), C(studio_flow_sid), C(send_to_flex), C(legacy_flow)).
+      - Either way, an item has C(route_before) and C(route_after) when the module reported them (the migration
+        and the move back).
+    type: str
+    choices: [legacy, conversations]
+    default: legacy
 """
 
 EXAMPLES = r"""
@@ -146,12 +156,37 @@ def _verified(item, route, line):
                 route_problems=route.get("problems") or [])
     if route.get("reaches_flex") is False:
         item["ok"] = False
-    if line:
+    if line and "route_before" not in item:  # a move between paths keeps its before -> after line
         item["line"] = line + (" [changed]" if item["changed"] else "")
 
 
+def _conversations(item, entry, r):
+    """A number moved to (or kept on) Flex Conversations."""
+    address = r.get("address") or None
+    auto = (address or {}).get("auto_creation") or {}
+    flow = r.get("studio_flow") or {}
+    reach = (flow.get("send_to_flex") or {}).get("reachable") if flow else None
+    legacy = r.get("legacy_flow") or None
+    problems = []
+    if address and auto.get("enabled") is False:
+        problems.append("auto-creation is disabled")
+    if reach is False:
+        problems.append("Send to Flex is not reachable from incomingConversationMessage")
+    item.update(
+        address_sid=address.get("sid") if address else None, integration_type=auto.get("type"),
+        studio_flow_sid=flow.get("sid") or auto.get("studio_flow_sid"), studio_flow_name=flow.get("friendly_name"),
+        send_to_flex=reach, legacy_flow=legacy, ok=not problems, problems=problems,
+    )
+    item["line"] = "%s: %s -> %s (%s)%s%s%s" % (
+        entry.get("phone_number"), r.get("route_before") or "?", r.get("route_after") or "?",
+        item["address_sid"] or "new Conversations address",
+        ", legacy SMS address %s deleted" % legacy.get("sid") if legacy else "",
+        " [changed]" if item["changed"] else "",
+        " PROBLEM: " + ", ".join(problems) if problems else "")
+
+
 def flex_sms_setup_summary(entries, result, state, proxy_service, integration_type="studio", wanted=None, pending=None,
-                           routes=None):
+                           routes=None, channel="legacy"):
     if state not in ("present", "absent"):
         raise AnsibleFilterError("flex_sms_setup_summary: state must be present or absent, not %r" % (state,))
     results = (result or {}).get("addresses") or []
@@ -176,7 +211,11 @@ def flex_sms_setup_summary(entries, result, state, proxy_service, integration_ty
             messaging_service=(r.get("messaging_service") or {}).get("name"),
             messaging_service_sid=(r.get("messaging_service") or {}).get("sid"),
         )
-        if state == "present":
+        if "route_before" in r:
+            item.update(route_before=r.get("route_before"), route_after=r.get("route_after"))
+        if state == "present" and channel == "conversations":
+            _conversations(item, entry, r)
+        elif state == "present":
             want = wanted[index] if not address and index < len(wanted) else {}
             _present(item, entry, r, want or {}, proxy_service, integration_type)
         else:

@@ -25,6 +25,8 @@ SID_PREFIXES = {
     "flex_flow": "FO",
     "chat_service": "IS",
     "studio_flow": "FW",
+    "conversation_service": "IS",
+    "address_configuration": "IG",
     "workspace": "WS",
     "workflow": "WW",
     "task_channel": "TC",

@@ -217,6 +217,20 @@ options:
     type: str
     choices: [fail, warn, skip]
     default: skip
+  replace_conversations:
+    description:
+      - Move numbers back from Flex Conversations (Twilio's downgrade guide). A number that has a Flex
+        Conversations address (Conversations v1 address configuration of type C(sms), see
+        M(flexops.twilio.flex_conversations_address)) has it deleted right before its SMS address is created
+        (and, with O(proxy_service), before the number joins the pool). Its Studio flow or webhook is carried
+        over to the settings the task leaves out.
+      - Every entry is checked before the first write, as with O(proxy_service). The number's result has
+        RV(addresses[].conversations_address) (the deleted address, for the change ticket), RV(addresses[].route_before)
+        and RV(addresses[].route_after).
+      - Costs one listing of the account's Conversations addresses (50 per page) in list form, one request per number
+        in the single form. Only with O(state=present).
+    type: bool
+    default: false
   state:
     description:
       - V(present) creates or updates the SMS address; V(absent) deletes it.
@@ -465,6 +479,18 @@ addresses:
       description: With O(proxy_service), the number's membership of its pool, as in RV(proxy_service).
       type: dict
       returned: with proxy_service
+    conversations_address:
+      description: With O(replace_conversations), as RV(conversations_address).
+      type: dict
+      returned: with replace_conversations
+    route_before:
+      description: With O(replace_conversations), as RV(route_before).
+      type: str
+      returned: with replace_conversations
+    route_after:
+      description: With O(replace_conversations), as RV(route_after).
+      type: str
+      returned: with replace_conversations
     studio_flow:
       description: With O(check_send_to_flex), the Studio flow of a studio address, as in RV(studio_flow).
       type: dict
@@ -574,6 +600,24 @@ studio_flow:
           names from the Trigger) and C(problem) (why none is reachable), as in M(flexops.twilio.studio_flow_info).
       type: dict
       sample: {reachable: true, widget: SendMessageToAgent, path: [Trigger, SendMessageToAgent], problem: null}
+conversations_address:
+  description:
+    - With O(replace_conversations), the number's Flex Conversations address before the task (null when it had
+      none), as M(flexops.twilio.flex_conversations_address) returns it; the task deletes it. Only without
+      O(addresses); see RV(addresses[].conversations_address).
+  returned: success, with replace_conversations, without addresses
+  type: dict
+route_before:
+  description:
+    - With O(replace_conversations), the route of the number's incoming SMS before the task (V(flex_conversations),
+      V(flex_legacy), V(studio), V(webhook), V(twiml_app), V(none), ...; the names of M(flexops.twilio.flex_sms_route_info)).
+  returned: success, with replace_conversations, without addresses
+  type: str
+route_after:
+  description:
+    - With O(replace_conversations), the route after the task (V(flex_legacy) with O(proxy_service)).
+  returned: success, with replace_conversations, without addresses
+  type: str
 api_stats:
   description: How many requests the module sent to Twilio.
   returned: always
@@ -635,6 +679,8 @@ import functools
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
 from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
+from ansible_collections.flexops.twilio.plugins.module_utils import _migration as migration
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
@@ -675,6 +721,7 @@ class FlexSmsAddress(TwilioModule):
         is_reserved=dict(type="bool"),
         take_over=dict(type="bool", default=False),
         check_send_to_flex=dict(type="str", default="skip", choices=["fail", "warn", "skip"]),
+        replace_conversations=dict(type="bool", default=False),
         **entry_options()
     )
     mutually_exclusive = [["addresses", "phone_number"], ["addresses", "sid"]]
@@ -697,6 +744,8 @@ class FlexSmsAddress(TwilioModule):
             if p["check_send_to_flex"] != "skip":
                 raise only_with("check_send_to_flex=%s" % p["check_send_to_flex"], "state=present",
                                 "remove it or set state=present.")
+            if p["replace_conversations"]:
+                raise only_with("replace_conversations", "state=present", "remove it or set state=present.")
         _runner.check_concurrency(p["concurrency"])
         seen = {}
 
@@ -726,11 +775,12 @@ class FlexSmsAddress(TwilioModule):
             lookups.proxy_services if self.routing else None,
             lookups.incoming_numbers if self.routing and self.many else None,
             lookups.messaging_services if self.keeper else None,
+            conv.all_addresses if p["replace_conversations"] and present and self.many else None,
         )
         if self.routing:
             self.service = lookups.proxy_service(self, p["proxy_service"])
         # With proxy_service or check_send_to_flex every entry is checked before the first write.
-        strict = self.routing or p["check_send_to_flex"] != "skip"
+        strict = self.routing or p["check_send_to_flex"] != "skip" or p["replace_conversations"]
         return _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict))
 
     def plan(self, entry):
@@ -750,6 +800,9 @@ class FlexSmsAddress(TwilioModule):
                 plan["pool_entry"] = proxy_pool.pool_entry(self, self.service, plan["number"]["sid"], listed=self.many)
         elif present and before is None:
             lookups.owned_number(self, entry, required=True)
+        if present and self.params["replace_conversations"]:
+            # Twilio's downgrade: the Conversations address goes, its flow or webhook carries over to a new flow.
+            plan.update(downgrade=True, conversations_address=migration.conversations_plan(self, entry, self.many, flow is None))
         if present:
             plan["wanted"] = wanted_fields(entry, before, Resolver(self))
         return plan
@@ -797,6 +850,7 @@ class FlexSmsAddress(TwilioModule):
             return to_dict(self.client.flex_api.v1.flex_flow(flow["sid"]).update(**to_api(changes)))
 
         writes = Writes(self, entry, plan)  # the re-reads that resolve a lost answer, a timeout or a 5xx
+        downgraded = migration.downgrade(self, entry, plan, result, self.routing) if plan.get("downgrade") else False
         try:
             changed, written = self.reconcile(entry.label, before, plan["wanted"], create, update, recover=writes.created,
                                               reread=writes.updated, conflict=is_collision)
@@ -813,7 +867,7 @@ class FlexSmsAddress(TwilioModule):
             result.update(address_changed=changed, proxy_service=routed)
             result.update({_messaging.OPTION: plan["kept"]} if self.keeper else {})
             changed |= routed["changed"]
-        result["changed"] = changed
+        result["changed"] = changed or downgraded
         return result
 
     def route(self, entry, plan):

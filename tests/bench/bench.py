@@ -31,6 +31,11 @@ Scenarios (all in one run unless --only picks some):
   the role over 50 new numbers under 20 % faults, for every fault seed of
   tests/integration/reliability/one_run_faults.yml; reports the runs each
   seed needs (the target: 1, then a rerun with changed=0 and no write).
+* ``migrate200`` (issue 15): the role with ``flex_sms_setup_channel:
+  conversations`` over 200 numbers on the legacy path (Flex Flow, Flex Proxy
+  Service pool, sms_url at Proxy: 4 writes per number), then the rerun.
+  Targets: at most 2x the floor (800 writes x 100 ms / 8 = 10 s); the rerun
+  at most 5 s, at most 20 requests, zero writes.
 
 The scenarios are the table ``SCENARIOS`` (name -> Bench method and a one-line
 description); ``--list`` prints it. A new scenario is a Bench method and one
@@ -149,10 +154,29 @@ def account_seed(a, count):
     }
 
 
-def write_seed(tmp, name, accounts, count):
+def legacy_account_seed(a, count):
+    """``account_seed`` with every number on the legacy path: an SMS Flex Flow (studio, Messaging Flow), in the
+    Flex Proxy Service pool, sms_url at the Proxy webhook; Messaging Flow reaches Send to Flex from both events."""
+    seed = account_seed(a, count)
+    flow_sid = seed["studio_flows"][0]["sid"]
+    seed["studio_flows"][0]["definition"]["states"][0]["transitions"].append(
+        {"event": "incomingConversationMessage", "next": "SendMessageToAgent"})
+    proxy_url = "https://webhooks.twilio.com/v1/Accounts/%s/Proxy/%s/Webhooks/Message" % (seed["sid"], sid("KS", a, 1))
+    for item in seed["incoming_phone_numbers"]:
+        item["sms_url"] = proxy_url
+    seed["proxy_services"][0]["phone_numbers"] = [
+        {"sid": item["sid"], "is_reserved": False} for item in seed["incoming_phone_numbers"]]
+    seed["flex_flows"].extend({
+        "sid": sid("FO", a, i), "friendly_name": "SMS %s" % number(a, i), "chat_service_sid": sid("IS", a, 1),
+        "channel_type": "sms", "contact_identity": number(a, i), "enabled": True, "integration_type": "studio",
+        "integration": {"flow_sid": flow_sid, "retry_count": 3}} for i in range(count))
+    return seed
+
+
+def write_seed(tmp, name, accounts, count, make=account_seed):
     path = os.path.join(tmp, "seed-%s.yml" % name)
     with open(path, "w") as handle:
-        yaml.safe_dump({"accounts": [account_seed(a, count) for a in range(accounts)]}, handle)
+        yaml.safe_dump({"accounts": [make(a, count) for a in range(accounts)]}, handle)
     return path
 
 
@@ -165,6 +189,17 @@ ROLE_PLAY = """\
   roles:
     - role: flexops.twilio.flex_sms_setup
       vars:
+        flex_sms_setup_show_summary: false
+"""
+
+MIGRATE_PLAY = """\
+- name: flex_sms_setup, migration to Flex Conversations (bench)
+  hosts: accounts
+  gather_facts: false
+  roles:
+    - role: flexops.twilio.flex_sms_setup
+      vars:
+        flex_sms_setup_channel: conversations
         flex_sms_setup_show_summary: false
 """
 
@@ -449,6 +484,23 @@ class Bench(object):
                     sum(1 for e in entries if e.get("fault")), "; ".join(problems) or "every number complete",
                     (rerun["recap"] or {}).get("changed"), rerun_writes))
 
+    def migrate200(self, count=200):
+        """Issue 15: 200 legacy numbers to Flex Conversations (4 writes each), then the rerun."""
+        seed = write_seed(self.tmp, "migrate200", 1, count, make=legacy_account_seed)
+        inventory = write_inventory(self.tmp, "migrate200", 1, count)
+        self.reset(seed)
+        where = "%d numbers" % count
+        self.measure("role migrate200: legacy to conversations (%s)" % where, MIGRATE_PLAY, inventory, count, 1,
+                     ROLE_CONCURRENCY, checks=[
+                         ("four writes per number", lambda r: r["writes"] == 4 * r["numbers"]),
+                         ("no failed request", lambda r: r["errors"] == 0),
+                         ("<= 2x the floor of the writes (4 per number x latency / 8)",
+                          lambda r: r["seconds"] <= 2 * r["writes"] * self.latency_ms / 1000.0 / ROLE_CONCURRENCY)])
+        self.measure("role migrate200: no change (%s)" % where, MIGRATE_PLAY, inventory, count, 1, ROLE_CONCURRENCY,
+                     checks=[("zero writes", lambda r: r["writes"] == 0),
+                             ("<= 20 requests in total", lambda r: r["requests"] <= 20),
+                             ("<= 5 s wall", lambda r: r["seconds"] <= 5)])
+
 
 def soak_problems(state):
     """What is missing or duplicated after the soak: one enabled SMS address per number, all in the Flex Proxy Service."""
@@ -492,6 +544,7 @@ SCENARIOS = collections.OrderedDict([
     ("linear", (Bench.linear, "the role over 100 and 1,000 numbers: 1,000 at most 10.5x 100")),
     ("multi", (Bench.multi, "the role in 10 accounts x 200 numbers, forks=10: wall <= 1.3 x floor")),
     ("soak", (Bench.soak, "the role over 50 new numbers under 20 % faults, per fault seed: 1 run")),
+    ("migrate200", (Bench.migrate200, "the role moves 200 legacy numbers to Flex Conversations, then the rerun")),
 ])
 
 

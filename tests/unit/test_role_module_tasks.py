@@ -44,6 +44,8 @@ def test_set_up_and_teardown_are_one_module_task_each():
         "Create or update the SMS addresses and route the numbers to the Flex Proxy Service"]
     assert [t["name"] for t in module_tasks("absent.yml")] == [
         "Take the numbers out of the Flex Proxy Service and delete their SMS addresses"]
+    # flex_sms_setup_channel=conversations: the migration is one module task too
+    assert [t["name"] for t in module_tasks("conversations.yml")] == ["Move the numbers to Flex Conversations addresses"]
     for name in ("validate.yml", "report.yml"):
         assert module_tasks(name) == []
 
@@ -60,8 +62,11 @@ def test_main_imports_and_includes():
     main = list(flatten(load("main.yml")))
     imports = dict((t.get("ansible.builtin.import_tasks"), t.get("when")) for t in main if "ansible.builtin.import_tasks" in t)
     includes = dict((t.get("ansible.builtin.include_tasks"), t.get("when")) for t in main if "ansible.builtin.include_tasks" in t)
-    assert set(imports) == {"validate.yml", "addresses.yml", "absent.yml", "verify.yml"}
+    assert set(imports) == {"validate.yml", "addresses.yml", "conversations.yml", "absent.yml", "verify.yml"}
+    # exactly one of the set-up paths runs
+    assert imports["addresses.yml"] == "flex_sms_setup_state == 'present' and flex_sms_setup_channel == 'legacy'"
+    assert imports["conversations.yml"] == "flex_sms_setup_state == 'present' and flex_sms_setup_channel == 'conversations'"
     # step 1 only when some entry has no phone_number (is given by label)
     assert includes == {"numbers.yml": "__flex_sms_setup_entries | selectattr('phone_number', 'none') | list | length > 0"}
-    assert sorted(os.listdir(TASKS)) == ["absent.yml", "addresses.yml", "main.yml", "numbers.yml", "report.yml", "validate.yml",
-                                         "verify.yml"]
+    assert sorted(os.listdir(TASKS)) == ["absent.yml", "addresses.yml", "conversations.yml", "main.yml", "numbers.yml",
+                                         "report.yml", "validate.yml", "verify.yml"]

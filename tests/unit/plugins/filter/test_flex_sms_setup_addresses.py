@@ -44,3 +44,22 @@ def test_role_integration_type_and_no_options():
 def test_unknown_type():
     with pytest.raises(AnsibleFilterError, match="entry 0 has integration_type 'sms'"):
         flex_sms_setup_addresses([dict(phone_number="+15551230001", integration_type="sms")], "studio")
+
+
+def test_conversations_channel_maps_to_flex_conversations_address_options():
+    entries = [
+        dict(phone_number="+15551230001", label=None, buy=None),
+        dict(phone_number="+15551230002", label=None, buy=None, integration_type="webhook", retry_count=2),
+        dict(phone_number="+15551230003", label=None, buy=None, integration_type="task", priority=5),
+        dict(phone_number="+15551230004", label=None, buy=None, retry_count=1, friendly_name="Support"),
+    ]
+    assert flex_sms_setup_addresses(entries, "studio", ROLE, channel="conversations") == [
+        dict(phone_number="+15551230001", auto_creation_type="studio", studio_flow="Messaging Flow", enabled=True),
+        # a webhook's retry count has no Conversations equivalent (StudioRetryCount is for Studio only)
+        dict(phone_number="+15551230002", auto_creation_type="webhook", webhook_url="https://example.com/role",
+             enabled=True),
+        # task stays, so that flex_conversations_address refuses it by name (task_integration)
+        dict(phone_number="+15551230003", auto_creation_type="task", enabled=True),
+        dict(phone_number="+15551230004", auto_creation_type="studio", studio_flow="Messaging Flow",
+             friendly_name="Support", enabled=True, retry_count=1),
+    ]

@@ -105,3 +105,24 @@ def test_routes_replace_the_line_and_flag_numbers_that_do_not_reach_flex():
     assert (ok["ok"], ok["route"], ok["reaches_flex"], ok["problems"]) == (True, "flex_legacy", True, [])
     assert broken["line"] == "+14155550103 -> Messaging Service ... -> reaches Flex: NO (messaging_service)"
     assert (broken["ok"], broken["problems"], broken["route_problems"]) == (False, [], [problem])
+
+
+def test_conversations_channel_lines_routes_and_the_deleted_flex_flow():
+    entries = [dict(phone_number="+15551230001"), dict(phone_number="+15551230002")]
+    result = dict(addresses=[
+        dict(phone_number="+15551230001", changed=True, route_before="flex_legacy", route_after="flex_conversations",
+             legacy_flow=dict(sid="FO" + "1" * 32), address=dict(sid="IG" + "1" * 32, auto_creation=dict(
+                 enabled=True, type="studio", studio_flow_sid="FW" + "1" * 32)),
+             studio_flow=dict(sid="FW" + "1" * 32, friendly_name="Both", send_to_flex=dict(reachable=True))),
+        dict(phone_number="+15551230002", changed=False, route_before="flex_conversations",
+             route_after="flex_conversations", legacy_flow=None,
+             address=dict(sid="IG" + "2" * 32, auto_creation=dict(enabled=False, type="webhook"))),
+    ])
+    out = flex_sms_setup_summary(entries, result, state="present", proxy_service="Flex Proxy Service",
+                                 channel="conversations")
+    assert [o["route_before"] for o in out] == ["flex_legacy", "flex_conversations"]
+    assert [o["route_after"] for o in out] == ["flex_conversations", "flex_conversations"]
+    assert out[0]["legacy_flow"]["sid"] == "FO" + "1" * 32 and out[0]["ok"] and out[0]["send_to_flex"] is True
+    assert out[0]["line"] == ("+15551230001: flex_legacy -> flex_conversations (IG%s), legacy SMS address FO%s "
+                              "deleted [changed]" % ("1" * 32, "1" * 32))
+    assert out[1]["problems"] == ["auto-creation is disabled"] and not out[1]["ok"]

@@ -1,0 +1,468 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the flexops.twilio collection, not a public API: a Conversations address configuration used as a Flex
+Conversations address.
+
+The one table of its settings (option, argument spec, auto-creation types it
+belongs to, SDK keyword, response key), the mapping between the Conversations
+v1 ``Configuration/Addresses`` resource and the option names of
+flex_conversations_address, what one entry means (its checks, the settings it
+wants, what forces a replacement), and the look-ups of a number's address.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none, to_dict
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import Resolver
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
+    check_e164,
+    check_sid,
+    check_sid_or_name,
+    check_url,
+    is_sid,
+)
+
+ADDRESS_TYPE = "sms"
+AUTO_TYPES = ("studio", "webhook", "default")
+DEFAULT_AUTO_TYPE = "studio"
+TRIGGER_EVENT = "incomingConversationMessage"  # how a Conversations address enters a Studio flow
+WEBHOOK_FILTERS = (
+    "onMessageAdded", "onMessageUpdated", "onMessageRemoved", "onConversationUpdated", "onConversationStateUpdated",
+    "onConversationRemoved", "onParticipantAdded", "onParticipantUpdated", "onParticipantRemoved", "onDeliveryUpdated",
+)
+PAGE_SIZE = 50  # the most the list API allows
+RETRY_RANGE = (0, 3)
+COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
+
+# Every setting: option, argument spec, auto-creation types it belongs to (None: all),
+# SDK keyword of create/update, key in the response's ``auto_creation`` object (None: top level, same name).
+SETTINGS_TABLE = (
+    ("friendly_name", dict(type="str"), None, "friendly_name", None),
+    ("enabled", dict(type="bool"), None, "auto_creation_enabled", "enabled"),
+    # "task" is a choice only to be refused by name (task_integration): Conversations has no such type.
+    ("auto_creation_type", dict(type="str", choices=list(AUTO_TYPES) + ["task"]), None, "auto_creation_type", "type"),
+    ("conversation_service_sid", dict(type="str"), None, "auto_creation_conversation_service_sid",
+     "conversation_service_sid"),
+    ("studio_flow", dict(type="str"), ("studio",), "auto_creation_studio_flow_sid", "studio_flow_sid"),
+    ("retry_count", dict(type="int"), ("studio",), "auto_creation_studio_retry_count", "studio_retry_count"),
+    ("webhook_url", dict(type="str"), ("webhook",), "auto_creation_webhook_url", "webhook_url"),
+    ("webhook_method", dict(type="str", choices=["GET", "POST"]), ("webhook",), "auto_creation_webhook_method",
+     "webhook_method"),
+    ("webhook_filters", dict(type="list", elements="str", choices=list(WEBHOOK_FILTERS)), ("webhook",),
+     "auto_creation_webhook_filters", "webhook_filters"),
+    ("address_country", dict(type="str"), None, "address_country", None),
+)
+SETTINGS = tuple(row[0] for row in SETTINGS_TABLE)
+TYPE_OPTIONS = tuple(row[0] for row in SETTINGS_TABLE if row[2])
+# What the API cannot update: a change is a delete and a create.
+FIXED = ("type", "phone_number", "address_country")
+
+# Marks a setting of the old auto-creation type when the type is switched: "" in the diff's "after", never sent.
+CLEARED = ""
+
+
+def entry_options():
+    """The argument spec of the settings (module-level options and list-entry suboptions alike)."""
+    return dict((row[0], dict(row[1])) for row in SETTINGS_TABLE)
+
+
+def types_for(option):
+    for row in SETTINGS_TABLE:
+        if row[0] == option and row[2]:
+            return row[2]
+    return AUTO_TYPES
+
+
+def managed_view(address):
+    """The live address configuration under the option names (settings of its own auto-creation type only)."""
+    if address is None:
+        return None
+    auto = address.get("auto_creation") or {}
+    live_type = auto.get("type")
+    view = dict(type=address.get("type"), phone_number=address.get("address"))
+    for option, _spec, types, _kw, key in SETTINGS_TABLE:
+        if types and live_type not in types:
+            continue
+        view[option] = blank_to_none(address.get(option) if key is None else auto.get(key))
+    if view.get("webhook_method"):
+        view["webhook_method"] = view["webhook_method"].upper()
+    if view.get("webhook_filters") is not None:
+        view["webhook_filters"] = sorted(view["webhook_filters"])
+    if isinstance(view.get("retry_count"), str) and view["retry_count"].isdigit():
+        view["retry_count"] = int(view["retry_count"])
+    return dict((k, v) for k, v in view.items() if v is not None)
+
+
+def to_api(fields):
+    """SDK keyword arguments for create/update from option-named fields (CLEARED and unset ones left out)."""
+    kwargs = {}
+    for option, _spec, _types, keyword, _key in SETTINGS_TABLE:
+        value = fields.get(option)
+        if value is None or value == CLEARED:
+            continue
+        if option == "webhook_method":
+            value = value.lower()  # the API's enum is get/post
+        kwargs[keyword] = value
+    return kwargs
+
+
+def describe(address):
+    """An address configuration as returned by the module: Twilio's fields plus ``phone_number``."""
+    if address is None:
+        return None
+    out = dict(address)
+    out["phone_number"] = address.get("address")
+    return out
+
+
+def label(phone_number, sid=None):
+    return "Conversations address %s" % (phone_number or sid)
+
+
+# -- one entry -----------------------------------------------------------------------------
+
+
+def validate_entry(entry):
+    """Input checks of one entry that need no request."""
+    if entry["auto_creation_type"] == "task":
+        raise task_refused(entry)
+    check_e164(entry.name("phone_number"), entry.phone_number)
+    check_sid(entry.name("sid"), entry.sid, "address_configuration")
+    check_sid(entry.name("conversation_service_sid"), entry["conversation_service_sid"], "conversation_service")
+    check_sid_or_name(entry.name("studio_flow"), entry["studio_flow"], "studio_flow")
+    check_url(entry.name("webhook_url"), entry["webhook_url"])
+    if entry["friendly_name"] is not None and not entry["friendly_name"].strip():
+        raise ValidationError("%s must not be empty: give a name or leave it out." % entry.name("friendly_name"),
+                              option=entry.name("friendly_name"), fix="Give a name or leave it out.")
+    country = entry["address_country"]
+    if country is not None and not COUNTRY_RE.match(country):
+        raise ValidationError(
+            "%s=%r is not an ISO 3166-1 alpha-2 country code: write two capital letters, for example 'US'."
+            % (entry.name("address_country"), country), option=entry.name("address_country"),
+            fix="Write two capital letters, for example 'US'.")
+    low, high = RETRY_RANGE
+    if entry["retry_count"] is not None and not low <= entry["retry_count"] <= high:
+        raise ValidationError("%s=%s is out of range: it must be from %d to %d." % (
+            entry.name("retry_count"), entry["retry_count"], low, high), code="out_of_range", option=entry.name("retry_count"),
+            fix="Set it from %d to %d." % (low, high))
+    if entry["webhook_filters"] is not None and not entry["webhook_filters"]:
+        raise ValidationError("%s is empty: give at least one event or leave it out." % entry.name("webhook_filters"),
+                              option=entry.name("webhook_filters"), fix="Give at least one event or leave it out.")
+    if entry["auto_creation_type"] is not None:
+        for option in TYPE_OPTIONS:
+            if entry[option] is not None:
+                check_type_fit(entry, option, entry["auto_creation_type"], "auto_creation_type=%s" % entry["auto_creation_type"])
+    else:
+        given = [o for o in TYPE_OPTIONS if entry[o] is not None]
+        fitting = set(AUTO_TYPES)
+        for option in given:
+            fitting &= set(types_for(option))
+        if not fitting:
+            raise ValidationError(
+                "%s belong to different auto-creation types: keep only the settings of one type and set "
+                "auto_creation_type." % " and ".join(entry.name(o) for o in given),
+                code="mixed_integration_types", option=entry.name(given[0]),
+                fix="Keep only the settings of one type and set auto_creation_type.")
+
+
+def task_refused(entry, carried=False):
+    """Flex Conversations has no task type (the legacy integration that creates TaskRouter tasks directly)."""
+    option = entry.name("auto_creation_type")
+    return ValidationError(
+        "%s %s integration type task, which Flex Conversations does not support: set %s to studio (with a flow that "
+        "reaches Send to Flex) or webhook." % (
+            entry.phone_number, "uses the legacy" if carried else "asks for", option),
+        code="task_integration", option=option, entry=entry.phone_number,
+        fix="Set %s to studio (with a flow that reaches Send to Flex) or webhook." % option)
+
+
+def check_type_fit(entry, option, auto_type, why):
+    types = types_for(option)
+    if auto_type not in types:
+        raise ValidationError(
+            "%s is only used with auto_creation_type=%s, but %s: remove %s or change auto_creation_type."
+            % (entry.name(option), "/".join(types), why, entry.name(option)),
+            code="option_conflict", option=entry.name(option),
+            fix="Remove %s or change auto_creation_type." % entry.name(option))
+
+
+def wanted_fields(entry, before, resolver):
+    """The managed fields the entry asks for, given the live ones (``before``; None when creating).
+
+    ``resolver`` performs the (cached) look-ups only when a value is needed:
+    ``studio_flow_sid(value, defaulted)`` and ``flex_default(key, option)`` (_flex_flow.Resolver).
+    """
+    creating = before is None
+    live_type = None if creating else before.get("auto_creation_type")
+    wanted_type = entry["auto_creation_type"]
+    switching = not creating and wanted_type is not None and wanted_type != live_type
+    effective = wanted_type or live_type or DEFAULT_AUTO_TYPE
+    fresh = creating or switching
+    if wanted_type is None:
+        why = ("a new address gets auto_creation_type=%s (the default)" % DEFAULT_AUTO_TYPE if creating
+               else "the address of %s uses auto_creation_type=%s" % (entry.phone_number, live_type))
+        for option in TYPE_OPTIONS:
+            if entry[option] is not None:
+                check_type_fit(entry, option, effective, why)
+    wanted = dict(
+        type=ADDRESS_TYPE,
+        phone_number=entry.phone_number,
+        friendly_name=entry["friendly_name"] or ("Flex Conversations %s" % entry.phone_number if creating else None),
+        enabled=entry["enabled"] if entry["enabled"] is not None else (True if creating else None),
+        auto_creation_type=wanted_type or (DEFAULT_AUTO_TYPE if creating else None),
+        address_country=entry["address_country"],
+    )
+    if effective == "studio":
+        value = entry["studio_flow"]
+        defaulted = value is None and fresh
+        if defaulted:
+            value = lookups.DEFAULT_STUDIO_FLOW
+        if value is not None:
+            wanted["studio_flow"] = value if is_sid(value, "studio_flow") else resolver.studio_flow_sid(value, defaulted)
+        wanted["retry_count"] = entry["retry_count"]
+    elif effective == "webhook":
+        if entry["webhook_url"] is None and fresh:
+            what = "Creating %s" % label(entry.phone_number) if creating else "Switching %s to webhook" % label(
+                entry.phone_number)
+            raise ValidationError(
+                "%s needs webhook_url with auto_creation_type=webhook: set %s (an https URL)."
+                % (what, entry.name("webhook_url")), code="missing_option", option=entry.name("webhook_url"),
+                fix="Set %s (an https URL)." % entry.name("webhook_url"))
+        wanted["webhook_url"] = entry["webhook_url"]
+        wanted["webhook_method"] = entry["webhook_method"]
+        wanted["webhook_filters"] = sorted(entry["webhook_filters"]) if entry["webhook_filters"] else None
+    wanted["conversation_service_sid"] = entry["conversation_service_sid"] or (
+        resolver.flex_default("flex_service_instance_sid", entry.name("conversation_service_sid")) if creating else None)
+    if switching:
+        for option in TYPE_OPTIONS:
+            if effective not in types_for(option) and before.get(option) is not None:
+                wanted[option] = CLEARED
+    return dict((k, v) for k, v in wanted.items() if v is not None)
+
+
+def replaced_by(before, wanted):
+    """The fields that cannot be updated and differ (type, phone_number, address_country); empty: update in place."""
+    if before is None:
+        return []
+    return [k for k in FIXED if wanted.get(k) is not None and before.get(k) != wanted[k]]
+
+
+def replacement_fields(before, wanted):
+    """What the new address of a replacement gets: the old settings, then what the task sets."""
+    fields = dict((k, v) for k, v in before.items() if k not in FIXED)
+    fields.update((k, v) for k, v in wanted.items() if v != CLEARED)
+    for option in TYPE_OPTIONS:
+        if option in fields and fields.get("auto_creation_type") not in types_for(option):
+            del fields[option]
+    return fields
+
+
+UNREACHABLE_FIX = (
+    "Conversations to these numbers would never reach a Flex agent. In Studio, connect the Trigger's "
+    "incomingConversationMessage transition (how a Conversations address enters a flow) to a path that ends in a "
+    "Send to Flex widget and publish the flow, or use another flow (studio_flow)")
+
+
+def studio_problems(m, entries, fail):
+    """The Studio flows the planned entries use after the task, checked from incomingConversationMessage."""
+    users = {}
+    for entry in entries:
+        after = dict(entry.plan["before"] or {})
+        after.update((k, v) for k, v in (entry.plan["wanted"] or {}).items() if v != CLEARED)
+        if after.get("auto_creation_type") == "studio" and after.get("studio_flow"):
+            users.setdefault(after["studio_flow"], []).append(entry)
+    return _studio.flow_problems(m, users, fail, UNREACHABLE_FIX,
+                                 "Conversations to these numbers never reach a Flex agent.", event=TRIGGER_EVENT)
+
+
+# -- look-ups ------------------------------------------------------------------------------
+
+
+def all_addresses(m):
+    """Every sms address configuration of the account (one listing, cached), by address."""
+    return lookups.cached(m, "conversations_addresses", lambda: dict(
+        (a.get("address"), a) for a in m.list_all(
+            "Listing the Conversations addresses", m.client.conversations.v1.address_configurations,
+            type=ADDRESS_TYPE, page_size=PAGE_SIZE)
+        if a.get("type") == ADDRESS_TYPE))
+
+
+def address_of(m, phone_number, listed):
+    """The sms address configuration of a number, or None: from the one listing, or fetched by address."""
+    if listed:
+        return all_addresses(m).get(phone_number)
+    found = m.fetch("Reading the Conversations address of %s" % phone_number,
+                    lambda: m.client.conversations.v1.address_configurations(phone_number).fetch())
+    return found if found and found.get("type") == ADDRESS_TYPE else None
+
+
+def address_by_sid(m, sid):
+    return m.fetch("Reading Conversations address %s" % sid,
+                   lambda: m.client.conversations.v1.address_configurations(sid).fetch())
+
+
+def create(m, fields):
+    kwargs = to_api(fields)
+    return to_dict(m.client.conversations.v1.address_configurations.create(
+        type=fields.get("type") or ADDRESS_TYPE, address=fields["phone_number"], **kwargs))
+
+
+def update(m, sid, changes):
+    kwargs = to_api(changes)
+    kwargs.pop("address_country", None)
+    return to_dict(m.client.conversations.v1.address_configurations(sid).update(**kwargs))
+
+
+# -- entries, plan and writes (shared by flex_conversations_address and the migration) -------------------
+
+
+class AddressEntry(_runner.Entry):
+    """One number of flex_conversations_address (``phone_number``, ``sid``)."""
+
+    list_option = "addresses"
+    key = "phone_number"
+
+    def __init__(self, values, phone_number=None, sid=None, index=None, own=()):
+        super(AddressEntry, self).__init__(values, index=index, own=own, phone_number=phone_number, sid=sid)
+        self.studio_flow = None  # the Studio flow report, with check_send_to_flex
+
+    @property
+    def label(self):
+        return label(self.phone_number, self.sid)
+
+
+def entries_from(params):
+    """The task's entries: module-level settings are defaults of every list entry; a setting of another
+    auto-creation type than an entry's own is not."""
+    defaults = dict((k, params.get(k)) for k in SETTINGS)
+    if params.get("addresses") is None:
+        return [AddressEntry(dict(defaults), phone_number=params.get("phone_number"), sid=params.get("sid"))]
+    if not params["addresses"]:
+        raise ValidationError("addresses is empty: give at least one entry with phone_number.", option="addresses",
+                              fix="Give at least one entry with phone_number.")
+    entries, seen = [], {}
+    for index, item in enumerate(params["addresses"]):
+        values = dict(defaults)
+        own = [k for k in SETTINGS if item.get(k) is not None]
+        values.update((k, item[k]) for k in own)
+        if item.get("auto_creation_type") is not None:
+            for option in TYPE_OPTIONS:
+                if option not in own and item["auto_creation_type"] not in types_for(option):
+                    values[option] = None
+        number = item["phone_number"]
+        if number in seen:
+            raise ValidationError("addresses[%d] and addresses[%d] both have phone_number=%s: give each number once."
+                                  % (seen[number], index, number), code="duplicate_entry",
+                                  option="addresses[%d].phone_number" % index, fix="Give each number once.")
+        seen[number] = index
+        entries.append(AddressEntry(values, index=index, own=own, phone_number=number, sid=None))
+    return entries
+
+
+def plan(m, entry, state, listed, handler_warning=True):
+    """What one entry's writes need, read before them: the live address, its view, the wanted fields.
+
+    Only reads (cached look-ups); raises ValidationError for what the entry cannot do. With
+    ``handler_warning``, a new address of a number whose sms_url (or SMS application) is set is warned about.
+    """
+    live = None
+    if entry.sid:
+        live = address_by_sid(m, entry.sid)
+        if live is None and entry.phone_number is None:
+            if state == "absent":
+                return dict(live=None, before=None, wanted=None, replaced=[])
+            raise ValidationError(
+                "sid=%s: account %s has no Conversations address with that SID: give phone_number too to create "
+                "the number's address, or fix the SID." % (entry.sid, m.account_sid), code="not_found", option="sid",
+                fix="Give phone_number too, or fix sid.")
+        if live is not None and entry.phone_number is None:
+            entry.phone_number = live.get("address")
+    if live is None and entry.phone_number is not None:
+        live = address_of(m, entry.phone_number, listed)
+    before = managed_view(live)
+    result = dict(live=live, before=before, wanted=None, replaced=[])
+    if state == "absent":
+        return result
+    # A number the account does not own is refused before anything else is read for it.
+    number = lookups.owned_number(m, entry, required=True) if live is None else None
+    wanted = wanted_fields(entry, before, Resolver(m))
+    result.update(wanted=wanted, replaced=replaced_by(before, wanted))
+    if result["replaced"] and "phone_number" in result["replaced"]:
+        number = lookups.owned_number(m, entry, required=True)
+    if number is not None and handler_warning:
+        if number.get("sms_url") or number.get("sms_application_sid"):
+            m.warn("%s has %s set: Twilio runs it in parallel to the Conversations address (usually not wanted); "
+                   "blank it (flexops.twilio.phone_number_handler)." % (
+                       entry.phone_number, "sms_url" if number.get("sms_url") else "sms_application_sid"))
+    return result
+
+
+def write(m, entry, state):
+    """One entry's writes (create, update, replace or delete); returns its result."""
+    planned = entry.plan
+    live, before = planned["live"], planned["before"]
+    result = dict(phone_number=entry.phone_number)
+    if state == "absent":
+        deleted = m.remove(entry.label, before, lambda: m.client.conversations.v1.address_configurations(
+            live["sid"]).delete())
+        result.update(changed=deleted, address=None, deleted=describe(live) if deleted else None)
+        return result
+    if planned["replaced"]:
+        written = replace(m, entry, live, before, planned)
+        result.update(changed=True, replaced=True, address=describe(written))
+        return with_flow(entry, result)
+
+    def recover():
+        lookups.forget(m, "conversations_addresses")
+        return address_of(m, entry.phone_number, False)
+
+    changed, written = m.reconcile(entry.label, before, planned["wanted"], lambda fields: create(m, fields),
+                                   lambda changes: update(m, live["sid"], changes), recover=recover)
+    if changed:
+        entry.done.append("its Conversations address was %s" % ("created" if live is None else "updated"))
+    result.update(changed=changed, replaced=False, address=describe(written if written is not None else live))
+    return with_flow(entry, result)
+
+
+def with_flow(entry, result):
+    """The entry's Studio flow report (with check_send_to_flex) in its result, naming the trigger event."""
+    if entry.studio_flow is not None:
+        report = dict(entry.studio_flow)
+        report["send_to_flex"] = dict(report["send_to_flex"], trigger_event=TRIGGER_EVENT)
+        result["studio_flow"] = report
+    return result
+
+
+def replace(m, entry, live, before, planned):
+    """Delete the address and create it again (type, address or country cannot be updated); the diff says so."""
+    fields = replacement_fields(before, planned["wanted"])
+    header = "%s (%s): replaced, because %s cannot be updated (delete and create)" % (
+        entry.label, live["sid"], " and ".join(planned["replaced"]))
+    m.add_diff(header, before, fields)
+    if m.check_mode:
+        return None
+    old = m.client.conversations.v1.address_configurations(live["sid"])
+
+    def recover():
+        return address_of(m, fields["phone_number"], False)
+
+    def make():
+        return m.create_once("Creating %s" % label(fields["phone_number"]), lambda: create(m, fields), recover)
+
+    if "phone_number" in planned["replaced"]:
+        written = make()  # another number: the new address first, the old number keeps its path until then
+        entry.done.append("the address of %s was created" % fields["phone_number"])
+        m.fetch("Deleting %s (%s)" % (label(before.get("phone_number")), live["sid"]), old.delete)
+        return written
+    m.fetch("Deleting %s (%s)" % (entry.label, live["sid"]), old.delete)
+    entry.done.append("the old address %s was deleted" % live["sid"])
+    return make()
