@@ -397,6 +397,12 @@ from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
 )
 
 
+# The options each handler type uses, in the order they are checked.
+HANDLER_OPTIONS = (("is_reserved", ["proxy_service"]), ("studio_flow", ["studio_flow"]), ("webhook_url", ["webhook"]),
+                   ("webhook_method", ["webhook"]), ("fallback_url", ["webhook", "studio_flow"]),
+                   ("fallback_method", ["webhook", "studio_flow"]), ("twiml_app", ["twiml_app"]))
+
+
 class PhoneNumberHandler(TwilioModule):
     argument_spec = dict(
         _messaging.options(),
@@ -440,13 +446,8 @@ class PhoneNumberHandler(TwilioModule):
         check_sid_or_name("twiml_app", p["twiml_app"], "application")
         check_url("webhook_url", p["webhook_url"])
         check_url("fallback_url", p["fallback_url"])
-        check_only_with(p, "is_reserved", ["proxy_service"], "handler", handler)
-        check_only_with(p, "studio_flow", ["studio_flow"], "handler", handler)
-        check_only_with(p, "webhook_url", ["webhook"], "handler", handler)
-        check_only_with(p, "webhook_method", ["webhook"], "handler", handler)
-        check_only_with(p, "fallback_url", ["webhook", "studio_flow"], "handler", handler)
-        check_only_with(p, "fallback_method", ["webhook", "studio_flow"], "handler", handler)
-        check_only_with(p, "twiml_app", ["twiml_app"], "handler", handler)
+        for option, handlers in HANDLER_OPTIONS:
+            check_only_with(p, option, handlers, "handler", handler)
         if state == "absent":
             for option in ("is_reserved", "webhook_method", "fallback_url", "fallback_method"):
                 check_only_with(p, option, ["present"], "state", state)
