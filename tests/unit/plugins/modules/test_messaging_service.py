@@ -189,17 +189,25 @@ def test_check_mode_shows_defer_and_membership_and_writes_nothing():
 
 # -- failures after "leave" -----------------------------------------------------------------------
 
+def collapsed(writes):
+    """The writes with repeats of the same write in a row counted once."""
+    return [w for i, w in enumerate(writes) if i == 0 or w != writes[i - 1]]
+
+
 def test_failed_pool_join_puts_the_number_back_in_its_service():
     client = fake(defers=True)
-    client.fail("create proxy_number", error(503))
+    client.fail("create proxy_number", error(503), times=50)  # fails however often it is repeated
     with pytest.raises(ApiError) as info:
         run(Address, address_args(), client)
-    assert [w[0] for w in client.writes] == [
+    writes = [w[0] for w in client.writes]
+    assert writes.count("create proxy_number") > 1  # a 503 is read again and repeated (write_once) first
+    assert collapsed(writes) == [
         "create flex_flow", "delete messaging_number", "create proxy_number", "create messaging_number"]
     assert in_a2p(client, IN_A2P) and not pooled(client, IN_A2P)
     assert "was put back in Messaging Service Support A2P" in info.value.msg
     assert [p["code"] for p in info.value.problems] == ["proxy_pool_join_failed"]
     assert info.value.details["changed"] is True
+    client.faults.clear()
     client.calls = []
     run(Address, address_args(), client)
     assert [w[0] for w in client.writes] == ["delete messaging_number", "create proxy_number", "create messaging_number"]
@@ -250,7 +258,7 @@ def test_refused_rejoin_is_not_repeated():
 
 def test_pool_join_and_rejoin_both_failing_names_both():
     client = fake(defers=True)
-    client.fail("create proxy_number", error(503))
+    client.fail("create proxy_number", error(503), times=50)  # fails however often it is repeated
     client.fail("create messaging_number", error(503), times=2)
     with pytest.raises(ApiError) as info:
         run(Handler, dict(phone_number=IN_A2P, messaging_service="Support A2P"), client)
@@ -258,6 +266,7 @@ def test_pool_join_and_rejoin_both_failing_names_both():
     assert "joining the Proxy service failed" in info.value.msg
     assert "%s is not in Messaging Service Support A2P" % IN_A2P in info.value.msg
     assert [p["code"] for p in info.value.problems] == ["messaging_service_rejoin_failed"]
+    client.faults.clear()
     client.calls = []
     run(Handler, dict(phone_number=IN_A2P, messaging_service="Support A2P"), client)
     assert [w[0] for w in client.writes] == ["create proxy_number", "create messaging_number"]
