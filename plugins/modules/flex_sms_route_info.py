@@ -39,7 +39,7 @@ description:
     C(external) null. 4: an SMS application is V(twiml_app), false. 5: an C(sms_url) of a Studio flow is
     V(studio), null; another URL V(webhook), false. 6: nothing is V(none), false."
   - Null means Twilio's behaviour is unknown in that case (RV(numbers[].why) says which); the role
-    M(flexops.twilio.flex_sms_setup) warns about such numbers and fails on false ones.
+    C(flexops.twilio.flex_sms_setup) warns about such numbers and fails on false ones.
   - "Requests grow with pages and services, not with numbers: one listing each of the numbers, the Flex
     Flows, the Proxy services, the Messaging Services and the Conversations addresses (50 per page); one
     listing of each service's pool; one fetch per Studio flow in use (by the numbers reported on; the
@@ -224,7 +224,7 @@ report:
 check_mode:
   description:
     - Whether the task ran in check mode (it reads the same either way). A caller that previews changes in
-      check mode, as the role M(flexops.twilio.flex_sms_setup) does, knows the answer describes the account
+      check mode, as the role C(flexops.twilio.flex_sms_setup) does, knows the answer describes the account
       as it is, not as it would be.
   returned: success
   type: bool
