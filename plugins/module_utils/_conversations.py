@@ -456,7 +456,7 @@ def replace(m, entry, live, before, planned):
         return address_of(m, fields["phone_number"], False)
 
     def make():
-        return m.create_once("Creating %s" % label(fields["phone_number"]), lambda: create(m, fields), recover)
+        return m.write_once("Creating %s" % label(fields["phone_number"]), lambda: create(m, fields), verify=recover)
 
     if "phone_number" in planned["replaced"]:
         written = make()  # another number: the new address first, the old number keeps its path until then
