@@ -150,13 +150,13 @@ def _present(item, entry, r, wanted, proxy_name, default_type):
         " PROBLEM: " + ", ".join(problems) if problems else "")
 
 
-def _verified(item, route, line):
+def _verified(item, route, line, keep_line=False):
     """The role's entry with the verification step's view (flex_sms_route_info) of the same number."""
     item.update(route=route.get("route"), reaches_flex=route.get("reaches_flex"),
                 route_problems=route.get("problems") or [])
     if route.get("reaches_flex") is False:
         item["ok"] = False
-    if line and "route_before" not in item:  # a move between paths keeps its before -> after line
+    if line and not keep_line:  # a move to Flex Conversations keeps its before -> after line
         item["line"] = line + (" [changed]" if item["changed"] else "")
 
 
@@ -223,7 +223,7 @@ def flex_sms_setup_summary(entries, result, state, proxy_service, integration_ty
                 entry.get("phone_number"), "removed from" if item["proxy_changed"] else "not in", proxy_service,
                 "SMS address deleted" if item["address_changed"] else "no SMS address"))
         if item["phone_number"] in by_number:
-            _verified(item, *by_number[item["phone_number"]])
+            _verified(item, *by_number[item["phone_number"]], keep_line=channel == "conversations")
         out.append(item)
     for label in pending or []:
         out.append(dict(
