@@ -44,10 +44,12 @@ PROBLEMS = {
     "messaging_service_captures_inbound": (
         "Messaging Service {ms_name} ({ms_sid}) holds the number and does not defer to the number's "
         "webhook: its own inbound handling takes every message",
-        "In the Console, Messaging > Services > {ms_name} > Integration: set Incoming Messages to \"Defer to "
-        "sender's webhook\" (use_inbound_webhook_on_number true; keeps A2P 10DLC). Or take the number out of "
-        "the service with take_over: true (flexops.twilio.flex_sms_address; role: flex_sms_setup_take_over), "
-        "which breaks US A2P compliance"),
+        "Let the service defer to the number, which keeps it in the service and in A2P 10DLC: "
+        "flexops.twilio.flex_sms_address messaging_service: {ms_sid} with messaging_service_defer_inbound: true "
+        "(role: flex_sms_setup_messaging_service and flex_sms_setup_messaging_service_defer_inbound: true), or in "
+        "the Console, Messaging > Services > {ms_name} > Integration: \"Defer to sender's webhook\". It applies "
+        "to every number of the service. take_over: true moves the number out only of a service that is not "
+        "registered for A2P 10DLC"),
     "messaging_service_conversations_unknown": (
         "Messaging Service {ms_name} ({ms_sid}) holds the number and does not defer, and the number has a "
         "Conversations address: whether the service hands messages to Conversations is not visible in the API",

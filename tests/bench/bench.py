@@ -31,6 +31,11 @@ Scenarios (all in one run unless --only picks some):
   the role over 50 new numbers under 20 % faults, for every fault seed of
   tests/integration/reliability/one_run_faults.yml; reports the runs each
   seed needs (the target: 1, then a rerun with changed=0 and no write).
+* ``route1000`` (issue 13): flex_sms_route_info over every number of an account
+  with 1,000 numbers on every route (the seed of the flex_sms_route_info_budget
+  target: legacy, another Proxy service, Messaging Services that defer and one
+  that does not, Conversations addresses). Targets: at most 40 requests, zero
+  writes, at most 6 s wall (ansible-playbook from start to end) at 100 ms.
 * ``migrate200`` (issue 15): the role with ``flex_sms_setup_channel:
   conversations`` over 200 numbers on the legacy path (Flex Flow, Flex Proxy
   Service pool, sms_url at Proxy: 4 writes per number), then the rerun.
@@ -79,6 +84,7 @@ FLEX_PROXY = "Flex Proxy Service"
 MESSAGING_FLOW = "Messaging Flow"
 ROLE_CONCURRENCY = 8  # the role's default flex_sms_setup_concurrency
 RELIABILITY = os.path.join(REPO, "tests", "integration", "reliability")
+ROUTE_SEED = os.path.join(REPO, "tests", "integration", "targets", "flex_sms_route_info_budget", "make_seed.py")
 
 
 def copy_collection():
@@ -201,6 +207,24 @@ MIGRATE_PLAY = """\
       vars:
         flex_sms_setup_channel: conversations
         flex_sms_setup_show_summary: false
+"""
+
+ROUTE_PLAY = """\
+- name: flex_sms_route_info over every number of the account (bench)
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Where each number's inbound SMS goes
+      flexops.twilio.flex_sms_route_info:
+        account_sid: "{{ route_account_sid }}"
+        auth_token: "{{ route_auth_token }}"
+      register: routes
+
+    - name: One answer per number
+      ansible.builtin.assert:
+        that:
+          - routes.numbers | length == route_numbers | int
+        quiet: true
 """
 
 SINGLE_PLAYS = {
@@ -484,6 +508,30 @@ class Bench(object):
                     sum(1 for e in entries if e.get("fault")), "; ".join(problems) or "every number complete",
                     (rerun["recap"] or {}).get("changed"), rerun_writes))
 
+    def route1000(self):
+        """Issue 13: flex_sms_route_info over the 1,000 numbers of the flex_sms_route_info_budget seed."""
+        import importlib.util  # pylint: disable=import-outside-toplevel
+        spec = importlib.util.spec_from_file_location("route_budget_seed", ROUTE_SEED)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        path = os.path.join(self.tmp, "seed-route1000.yml")
+        with open(path, "w") as handle:
+            yaml.safe_dump(module.seed(), handle)
+        account = module.seed()["accounts"][0]
+        inventory = os.path.join(self.tmp, "inventory-route1000.yml")
+        with open(inventory, "w") as handle:
+            yaml.safe_dump({"all": {"hosts": {"localhost": None}, "vars": {
+                "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                "route_account_sid": account["sid"], "route_auth_token": account["auth_token"],
+                "route_numbers": module.COUNT}}}, handle)
+        self.reset(path)
+        self.measure("route_info route1000: every number (%d)" % module.COUNT, ROUTE_PLAY, inventory, module.COUNT,
+                     1, 1, checks=[
+                         ("<= 40 requests", lambda r: r["requests"] <= 40),
+                         ("zero writes", lambda r: r["writes"] == 0),
+                         ("no failed request", lambda r: r["errors"] == 0),
+                         ("<= 6 s wall", lambda r: r["seconds"] <= 6)])
+
     def migrate200(self, count=200):
         """Issue 15: 200 legacy numbers to Flex Conversations (4 writes each), then the rerun."""
         seed = write_seed(self.tmp, "migrate200", 1, count, make=legacy_account_seed)
@@ -544,6 +592,7 @@ SCENARIOS = collections.OrderedDict([
     ("linear", (Bench.linear, "the role over 100 and 1,000 numbers: 1,000 at most 10.5x 100")),
     ("multi", (Bench.multi, "the role in 10 accounts x 200 numbers, forks=10: wall <= 1.3 x floor")),
     ("soak", (Bench.soak, "the role over 50 new numbers under 20 % faults, per fault seed: 1 run")),
+    ("route1000", (Bench.route1000, "flex_sms_route_info over 1,000 numbers: <= 40 requests, <= 6 s")),
     ("migrate200", (Bench.migrate200, "the role moves 200 legacy numbers to Flex Conversations, then the rerun")),
 ])
 
