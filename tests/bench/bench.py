@@ -514,10 +514,11 @@ class Bench(object):
         spec = importlib.util.spec_from_file_location("route_budget_seed", ROUTE_SEED)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
+        seed = module.seed()
         path = os.path.join(self.tmp, "seed-route1000.yml")
         with open(path, "w") as handle:
-            yaml.safe_dump(module.seed(), handle)
-        account = module.seed()["accounts"][0]
+            yaml.safe_dump(seed, handle)
+        account = seed["accounts"][0]
         inventory = os.path.join(self.tmp, "inventory-route1000.yml")
         with open(inventory, "w") as handle:
             yaml.safe_dump({"all": {"hosts": {"localhost": None}, "vars": {
