@@ -25,6 +25,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
+from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils import _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import Problem, ValidationError
@@ -35,7 +36,6 @@ ROUTES = ("flex_legacy", "flex_conversations", "studio", "webhook", "twiml_app",
           "proxy_other", "none")
 LEGACY_EVENT = "incomingMessage"
 CONVERSATIONS_EVENT = "incomingConversationMessage"
-ADDRESS_PAGE_SIZE = 50  # Conversations Configuration Addresses: PageSize at most 50
 _PROXY_WEBHOOK_RE = re.compile(
     r"^https://webhooks(?:\.[A-Za-z0-9-]+)*\.twilio\.com/v1/Accounts/AC[0-9a-fA-F]{32}/Proxy/(KS[0-9a-fA-F]{32})/")
 
@@ -157,10 +157,9 @@ def problem(code, **facts):
 # -- look-ups -------------------------------------------------------------
 
 def conversations_addresses(m):
-    """Every Conversations Configuration Address of type sms (paged by 50, the API's maximum)."""
-    return lookups.cached(m, "conversations_addresses", lambda: m.list_all(
-        "Listing Conversations addresses", m.client.conversations.v1.address_configurations,
-        type="sms", page_size=ADDRESS_PAGE_SIZE))
+    """Every Conversations Configuration Address of type sms (paged by 50, the API's maximum; the same cached
+    listing as flex_conversations_address's, so a task that read it already sends no request for it)."""
+    return list(conv.all_addresses(m).values())
 
 
 def _load(m, kind, sid):
@@ -516,3 +515,27 @@ def report_line(item):
     if item["problems"]:
         line += " PROBLEM: " + ", ".join(p["code"] for p in item["problems"])
     return line
+
+
+# -- the audit, for flex_sms_route_info and for the set-up modules' report_routes --------
+
+def audit(m, phone_numbers=None, proxy_service=lookups.DEFAULT_PROXY_SERVICE):
+    """Where each number's incoming SMS goes (default: every SMS number of the account and every SMS Flex
+    Flow's number): flex_sms_route_info's result without ``changed``."""
+    facts = gather(m, proxy_service, phone_numbers)
+    if phone_numbers is None:
+        phone_numbers = sms_numbers(facts) + orphan_flow_numbers(facts)
+    items = [route(number, facts) for number in sorted(set(phone_numbers))]
+    return dict(numbers=items, summary=summary(items), report=[report_line(item) for item in items],
+                check_mode=m.check_mode)
+
+
+def attach(m, result, phone_numbers, proxy_service=None):
+    """With ``report_routes``, when the task changed nothing and sent no write: ``result["routes"]``, the audit
+    of ``phone_numbers`` (as flex_sms_route_info returns it). The look-ups the task made are cached, so it costs
+    only what the task did not read (the pools, the Messaging Services, the flows in use). After a write the
+    cached reads are stale: no ``routes`` then (the caller runs flex_sms_route_info). Returns ``result``."""
+    numbers = sorted(set(n for n in phone_numbers if n))
+    if m.params.get("report_routes") and numbers and not result.get("changed") and not m.stats.writes:
+        result["routes"] = audit(m, numbers, proxy_service or lookups.DEFAULT_PROXY_SERVICE)
+    return result

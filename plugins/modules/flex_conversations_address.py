@@ -54,6 +54,7 @@ description:
     runs it for its numbers.
 extends_documentation_fragment:
   - flexops.twilio.twilio
+  - flexops.twilio.report_routes
 options:
   phone_number:
     description:
@@ -497,6 +498,21 @@ problems:
   returned: failure
   type: list
   elements: dict
+routes:
+  description:
+    - With O(report_routes), when the task changed nothing and sent no write, where the task's numbers'
+      incoming SMS really goes; the same keys as the result of M(flexops.twilio.flex_sms_route_info)
+      (RV(routes.numbers), RV(routes.summary), RV(routes.report), RV(routes.check_mode)).
+  returned: with O(report_routes), when nothing was changed
+  type: dict
+  sample:
+    numbers:
+      - {phone_number: "+15551230001", route: flex_legacy, reaches_flex: true, problems: []}
+    summary: {numbers: 1, reaching_flex: 1, not_reaching_flex: 0, unknown: 0}
+    report:
+      - "+15551230001 -> Flex Proxy Service (KS...) -> FO... -> studio flow Messaging Flow (FW...) -> Send to Flex: yes
+        (SendMessageToAgent) -> reaches Flex: yes (flex_legacy)"
+    check_mode: false
 api_stats:
   description: How many requests the module sent to Twilio.
   returned: always
@@ -515,7 +531,7 @@ diff:
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _migration as migration
-from ansible_collections.flexops.twilio.plugins.module_utils import _runner
+from ansible_collections.flexops.twilio.plugins.module_utils import _route, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import describe as describe_flow
@@ -540,6 +556,7 @@ class FlexConversationsAddress(TwilioModule):
         check_send_to_flex=dict(type="str", default="skip", choices=["fail", "warn", "skip"]),
         replace_legacy=dict(type="bool", default=False),
         proxy_service=dict(type="str", default=lookups.DEFAULT_PROXY_SERVICE),
+        report_routes=dict(type="bool", default=False),
         blank_sms_url=dict(type="bool", default=False),
         conversations_messaging_services=dict(type="list", elements="str", default=[]),
         **conv.entry_options()
@@ -583,7 +600,8 @@ class FlexConversationsAddress(TwilioModule):
                                                    p["conversations_messaging_services"])
         # With check_send_to_flex or replace_legacy every entry is checked before the first write.
         strict = legacy or present and p["check_send_to_flex"] != "skip"
-        return runner.run(self.plan, self.write, self.preflight if strict else None, strict=strict)
+        result = runner.run(self.plan, self.write, self.preflight if strict else None, strict=strict)
+        return _route.attach(self, result, [e.phone_number for e in self.entries], p["proxy_service"])
 
     def legacy_pool(self):
         """The Proxy service the numbers leave; None when the account has no service of the default name."""

@@ -43,6 +43,7 @@ description:
     end of life on June 1, 2026; new work should use Flex Conversations addresses.
 extends_documentation_fragment:
   - flexops.twilio.twilio
+  - flexops.twilio.report_routes
 options:
   phone_number:
     description:
@@ -618,6 +619,21 @@ route_after:
     - With O(replace_conversations), the route after the task (V(flex_legacy) with O(proxy_service)).
   returned: success, with replace_conversations, without addresses
   type: str
+routes:
+  description:
+    - With O(report_routes), when the task changed nothing and sent no write, where the task's numbers'
+      incoming SMS really goes; the same keys as the result of M(flexops.twilio.flex_sms_route_info)
+      (RV(routes.numbers), RV(routes.summary), RV(routes.report), RV(routes.check_mode)).
+  returned: with O(report_routes), when nothing was changed
+  type: dict
+  sample:
+    numbers:
+      - {phone_number: "+15551230001", route: flex_legacy, reaches_flex: true, problems: []}
+    summary: {numbers: 1, reaching_flex: 1, not_reaching_flex: 0, unknown: 0}
+    report:
+      - "+15551230001 -> Flex Proxy Service (KS...) -> FO... -> studio flow Messaging Flow (FW...) -> Send to Flex: yes
+        (SendMessageToAgent) -> reaches Flex: yes (flex_legacy)"
+    check_mode: false
 api_stats:
   description: How many requests the module sent to Twilio.
   returned: always
@@ -678,7 +694,7 @@ import functools
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _route, _runner, _studio
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils import _migration as migration
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
@@ -722,6 +738,7 @@ class FlexSmsAddress(TwilioModule):
         take_over=dict(type="bool", default=False),
         check_send_to_flex=dict(type="str", default="skip", choices=["fail", "warn", "skip"]),
         replace_conversations=dict(type="bool", default=False),
+        report_routes=dict(type="bool", default=False),
         **entry_options()
     )
     mutually_exclusive = [["addresses", "phone_number"], ["addresses", "sid"]]
@@ -781,7 +798,8 @@ class FlexSmsAddress(TwilioModule):
             self.service = lookups.proxy_service(self, p["proxy_service"])
         # With proxy_service or check_send_to_flex every entry is checked before the first write.
         strict = self.routing or p["check_send_to_flex"] != "skip" or p["replace_conversations"]
-        return _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict))
+        result = _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict))
+        return _route.attach(self, result, [e.phone_number for e in self.entries], p["proxy_service"])
 
     def plan(self, entry):
         """The live flow, the wanted fields and (with proxy_service) the number and its pool entry (reads only)."""

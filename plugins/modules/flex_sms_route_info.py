@@ -256,13 +256,7 @@ class FlexSmsRouteInfo(TwilioModule):
                                   fix="Give the unique name or SID of the Flex Proxy Service.")
 
     def run(self):
-        wanted = self.params["phone_numbers"]
-        facts = _route.gather(self, self.params["proxy_service"], wanted)
-        if wanted is None:
-            wanted = _route.sms_numbers(facts) + _route.orphan_flow_numbers(facts)
-        items = [_route.route(number, facts) for number in sorted(set(wanted))]
-        return dict(changed=False, numbers=items, summary=_route.summary(items),
-                    report=[_route.report_line(item) for item in items], check_mode=self.check_mode)
+        return dict(_route.audit(self, self.params["phone_numbers"], self.params["proxy_service"]), changed=False)
 
 
 def main():

@@ -145,3 +145,45 @@ def test_summary_and_report():
     assert line.startswith("%s -> Flex Proxy Service (%s) -> FO" % (N, FLEX_KS["sid"]))
     assert line.endswith("Send to Flex: yes (Agent) -> reaches Flex: yes (flex_legacy)")
     assert _route.report_line(items[1]).endswith("PROBLEM: messaging_service_captures_inbound")
+
+
+class _Stats(object):
+    def __init__(self, writes):
+        self.writes = writes
+
+
+class _Module(object):
+    def __init__(self, report_routes=True, writes=0):
+        self.params = dict(report_routes=report_routes)
+        self.stats = _Stats(writes)
+        self.check_mode = False
+
+
+@pytest.mark.parametrize("report_routes, changed, writes, numbers, attached", [
+    (True, False, 0, ["+14155550102", N, None, N], True),
+    (False, False, 0, [N], False),        # not asked for
+    (True, True, 0, [N], False),          # check mode with changes to make: the reads describe the account before
+    (True, False, 1, [N], False),         # a write (even one that changed nothing visible): the cached reads are stale
+    (True, False, 0, [None], False),      # no number known
+])
+def test_attach_only_when_nothing_was_written(monkeypatch, report_routes, changed, writes, numbers, attached):
+    calls = []
+    monkeypatch.setattr(_route, "audit", lambda m, phone_numbers, proxy: calls.append((phone_numbers, proxy)) or "AUDIT")
+    result = _route.attach(_Module(report_routes, writes), dict(changed=changed), numbers, None)
+    assert ("routes" in result) is attached
+    if attached:
+        assert result["routes"] == "AUDIT"
+        # each number once, sorted; no proxy_service given: the Flex Proxy Service by its default name
+        assert calls == [([N, "+14155550102"], "Flex Proxy Service")]
+    else:
+        assert calls == []
+
+
+def test_audit_is_what_route_info_returns(monkeypatch):
+    monkeypatch.setattr(_route, "gather", lambda m, proxy, numbers: facts(flows=[flow()], pool=FLEX_KS))
+    got = _route.audit(_Module(), [N, N], "Flex Proxy Service")
+    assert set(got) == {"numbers", "summary", "report", "check_mode"}
+    assert [item["phone_number"] for item in got["numbers"]] == [N]
+    assert got["numbers"][0]["reaches_flex"] is True
+    assert got["summary"]["numbers"] == 1 and got["check_mode"] is False
+    assert got["report"] == [_route.report_line(got["numbers"][0])]

@@ -609,11 +609,14 @@ def test_module_options_match_the_documentation():
     import yaml
     doc = yaml.safe_load(mod.DOCUMENTATION)
     spec = make_module(Module, dict(phone_number=NUMBER), FakeClient()).module.argument_spec
+    from ansible_collections.flexops.twilio.plugins.doc_fragments import report_routes
+    assert "flexops.twilio.report_routes" in doc["extends_documentation_fragment"]
+    options = dict(doc["options"], **yaml.safe_load(report_routes.ModuleDocFragment.DOCUMENTATION)["options"])
     own = set(Module.argument_spec)
-    assert own == set(doc["options"])
+    assert own == set(options)
     assert set(spec["addresses"]["options"]) == set(doc["options"]["addresses"]["suboptions"])
     for name in own:
-        assert doc["options"][name]["type"] == Module.argument_spec[name]["type"]
+        assert options[name]["type"] == Module.argument_spec[name]["type"]
 
 
 def test_list_form_module_level_setting_of_another_type_is_not_a_default():
