@@ -502,7 +502,7 @@ routes:
   description:
     - With O(report_routes), when the task changed nothing and sent no write, where the task's numbers'
       incoming SMS really goes; the same keys as the result of M(flexops.twilio.flex_sms_route_info)
-      (RV(routes.numbers), RV(routes.summary), RV(routes.report), RV(routes.check_mode)).
+      (C(numbers), C(summary), C(report), C(check_mode)).
   returned: with O(report_routes), when nothing was changed
   type: dict
   sample:
