@@ -24,6 +24,9 @@ from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiE
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 50
+# Plan errors that fail a whole list before its first write, also without ``strict``: an entry naming a
+# resource that does not exist (issue 12).
+FATAL_CODES = ("sid_not_found",)
 
 
 def concurrency_option():
@@ -215,8 +218,15 @@ class ListRunner(object):
         """With ``strict``: the plan errors and preflight's problems fail the task before the first write, all in one error.
 
         A Twilio failure while planning is raised as it is (it is not a problem of the entry).
+        Without ``strict``, plan errors with a code of FATAL_CODES (a setting naming a resource that does not
+        exist) still fail the whole list before its first write; the single form raises its error as it is.
         """
         if not strict:
+            fatal = [e.error.about(e.ref) for e in self.entries if isinstance(e.error, ValidationError)
+                     and e.error.code in FATAL_CODES]
+            if fatal and self.many:
+                raise ApiError("Nothing was changed: %s." % "; ".join(str(e.msg).rstrip(".") for e in fatal),
+                               problems=problems_of(fatal))
             return
         for entry in self.entries:
             if isinstance(entry.error, ApiError):
