@@ -477,8 +477,10 @@ class Resolver(object):
             try:
                 return _lookups.studio_flow_by_sid(self.m, value, option)["sid"]
             except ValidationError as exc:
+                # sid_not_found: a SID the task sets that names nothing (a name that names nothing stays not_found).
+                fix = "Give the SID or name of an existing flow."
                 raise ValidationError("%s: give the SID or name of an existing flow." % str(exc).rstrip("."),
-                                      problems=exc.problems)
+                                      code="sid_not_found", option=option, fix=fix)
         try:
             return _lookups.studio_flow(self.m, value)["sid"]
         except ValidationError as exc:

@@ -167,6 +167,15 @@ class Entry(object):
         return getattr(self, self.key, None)
 
 
+def _unique(texts):
+    """``texts`` without repeats, in order (a module-level setting shared by many entries is one message)."""
+    seen = []
+    for text in texts:
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
 def validate_all(entries, check):
     """``check(entry)`` for every entry; raises the first problem's error with every entry's problems."""
     errors = []
@@ -225,7 +234,7 @@ class ListRunner(object):
             fatal = [e.error.about(e.ref) for e in self.entries if isinstance(e.error, ValidationError)
                      and e.error.code in FATAL_CODES]
             if fatal and self.many:
-                raise ApiError("Nothing was changed: %s." % "; ".join(str(e.msg).rstrip(".") for e in fatal),
+                raise ApiError("Nothing was changed: %s." % "; ".join(_unique(str(e.msg).rstrip(".") for e in fatal)),
                                problems=problems_of(fatal))
             return
         for entry in self.entries:
@@ -239,7 +248,7 @@ class ListRunner(object):
                 for name, value in getattr(error, "details", {}).items():
                     if isinstance(value, list):
                         details.setdefault(name, []).extend(value)
-            raise ApiError("Nothing was changed: %s." % "; ".join(str(e.msg).rstrip(".") for e in errors),
+            raise ApiError("Nothing was changed: %s." % "; ".join(_unique(str(e.msg).rstrip(".") for e in errors)),
                            problems=problems_of(errors), **details)
 
     def one(self, entry, write):
