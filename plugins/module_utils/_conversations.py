@@ -199,7 +199,9 @@ def wanted_fields(entry, before, resolver):
     """The managed fields the entry asks for, given the live ones (``before``; None when creating).
 
     ``resolver`` performs the (cached) look-ups only when a value is needed:
-    ``studio_flow_sid(value, defaulted)`` and ``flex_default(key, option)`` (_flex_flow.Resolver).
+    ``studio_flow_sid(value, defaulted, option)`` (a SID is fetched, unless it is the live one),
+    ``flex_default(key, option)`` and ``check_exists(option, kind, value)`` (_flex_flow.Resolver): a
+    ``conversation_service_sid`` the task sets is fetched before it is written, unless it is the live one.
     """
     creating = before is None
     live_type = None if creating else before.get("auto_creation_type")
@@ -226,8 +228,11 @@ def wanted_fields(entry, before, resolver):
         defaulted = value is None and fresh
         if defaulted:
             value = lookups.DEFAULT_STUDIO_FLOW
-        if value is not None:
-            wanted["studio_flow"] = value if is_sid(value, "studio_flow") else resolver.studio_flow_sid(value, defaulted)
+        if value is not None and is_sid(value, "studio_flow") and value == (before or {}).get("studio_flow"):
+            wanted["studio_flow"] = value  # the live one: nothing is sent, nothing to check
+        elif value is not None:
+            # A SID is fetched (one cached GET) to be sure the flow exists before it is written (issue 12).
+            wanted["studio_flow"] = resolver.studio_flow_sid(value, defaulted, entry.name("studio_flow"))
         wanted["retry_count"] = entry["retry_count"]
     elif effective == "webhook":
         if entry["webhook_url"] is None and fresh:
@@ -242,6 +247,9 @@ def wanted_fields(entry, before, resolver):
         wanted["webhook_filters"] = sorted(entry["webhook_filters"]) if entry["webhook_filters"] else None
     wanted["conversation_service_sid"] = entry["conversation_service_sid"] or (
         resolver.flex_default("flex_service_instance_sid", entry.name("conversation_service_sid")) if creating else None)
+    service = entry["conversation_service_sid"]
+    if service is not None and service != (before or {}).get("conversation_service_sid"):
+        resolver.check_exists(entry.name("conversation_service_sid"), "conversation_service", service)
     if switching:
         for option in TYPE_OPTIONS:
             if effective not in types_for(option) and before.get(option) is not None:

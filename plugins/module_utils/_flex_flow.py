@@ -361,7 +361,27 @@ def wanted_fields(entry, before, resolver):
         for option, _kw, _keys, types in INTEGRATION_FIELDS:
             if effective not in types and before.get(option) is not None:
                 wanted[option] = CLEARED
+    check_given(entry, before, wanted, resolver)
     return dict((k, v) for k, v in wanted.items() if v is not None)
+
+
+# Settings that name a Twilio resource, fetched before they are written (issue 12): option -> kind of _lookups.check_exists.
+CHECKED = (("chat_service_sid", "chat_service"), ("workspace_sid", "workspace"), ("workflow_sid", "workflow"),
+           ("task_channel", "task_channel"))
+
+
+def check_given(entry, before, wanted, resolver):
+    """Fetch what the entry's own settings name before they are written: only values the task sets (a default
+    from the Flex Configuration needs no check) that differ from the live ones (nothing is sent for those)."""
+    live = before or {}
+    workspace = wanted.get("workspace_sid") or live.get("workspace_sid")
+    for option, kind in CHECKED:
+        value = entry[option]
+        if value is None or wanted.get(option) != value or live.get(option) == value:
+            continue
+        if kind in ("workflow", "task_channel") and not workspace:
+            continue  # no workspace to look in: Twilio decides
+        resolver.check_exists(entry.name(option), kind, value, workspace if kind in ("workflow", "task_channel") else None)
 
 
 def is_collision(exc):
@@ -427,6 +447,23 @@ class Writes(object):
         return live_view(flow), flow
 
 
+def exists_fix(option, kind, workspace=None):
+    """The fix of a ``sid_not_found`` error, in the option names (the role words its own, with its variables)."""
+    if kind == "chat_service":
+        return ("Give the SID of a Chat service of this account, or leave %s out (a new SMS address gets the Flex "
+                "chat service, chat_service_instance_sid of the Flex Configuration)." % option)
+    if kind == "conversation_service":
+        return ("Give the SID of a Conversations service of this account, or leave %s out (a new address gets the "
+                "Flex conversation service, flex_service_instance_sid of the Flex Configuration)." % option)
+    if kind == "workspace":
+        return ("Give the SID of a TaskRouter workspace of this account, or leave %s out (a new SMS address gets the "
+                "Flex workspace, taskrouter_workspace_sid of the Flex Configuration)." % option)
+    if kind == "workflow":
+        return "Give the SID of a workflow of TaskRouter workspace %s, or leave %s out." % (workspace, option)
+    return ("Give the SID or unique name of a task channel of TaskRouter workspace %s (for example sms), or leave "
+            "%s out." % (workspace, option))
+
+
 class Resolver(object):
     """The look-ups ``wanted_fields`` makes through module ``m`` (cached for the task), only when a value is needed."""
 
@@ -440,8 +477,10 @@ class Resolver(object):
             try:
                 return _lookups.studio_flow_by_sid(self.m, value, option)["sid"]
             except ValidationError as exc:
+                # sid_not_found: a SID the task sets that names nothing (a name that names nothing stays not_found).
+                fix = "Give the SID or name of an existing flow."
                 raise ValidationError("%s: give the SID or name of an existing flow." % str(exc).rstrip("."),
-                                      problems=exc.problems)
+                                      code="sid_not_found", option=option, fix=fix)
         try:
             return _lookups.studio_flow(self.m, value)["sid"]
         except ValidationError as exc:
@@ -452,6 +491,10 @@ class Resolver(object):
                     code="missing_default", option="studio_flow",
                     fix="Create that flow, or set studio_flow to the SID or name of the flow to use.")
             raise
+
+    def check_exists(self, option, kind, value, workspace=None):
+        """That the resource a setting names exists (one cached GET); ValidationError ``sid_not_found`` if not."""
+        return _lookups.check_exists(self.m, option, kind, value, exists_fix(option, kind, workspace), workspace)
 
     def flex_default(self, key, option):
         try:

@@ -100,6 +100,50 @@ def studio_flow_by_sid(m, sid, option="studio_flow"):
         "Reading Studio flow %s" % sid, m.client.studio.v2.flows(sid).fetch, missing))
 
 
+# What check_exists can fetch: kind -> (what the message calls it, what the SID or name names it in).
+EXISTS_KINDS = {
+    "chat_service": "Chat service (Chat v2)",
+    "conversation_service": "Conversations service",
+    "workspace": "TaskRouter workspace",
+    "workflow": "TaskRouter workflow",
+    "task_channel": "TaskRouter task channel",
+}
+
+
+def _fetcher(m, kind, value, workspace):
+    client = m.client
+    if kind == "chat_service":
+        return client.chat.v2.services(value).fetch
+    if kind == "conversation_service":
+        return client.conversations.v1.services(value).fetch
+    if kind == "workspace":
+        return client.taskrouter.v1.workspaces(value).fetch
+    if kind == "workflow":
+        return client.taskrouter.v1.workspaces(workspace).workflows(value).fetch
+    return client.taskrouter.v1.workspaces(workspace).task_channels(value).fetch
+
+
+def check_exists(m, option, kind, value, fix, workspace=None):
+    """That the ``kind`` resource ``value`` (a SID; a task channel also by unique name) exists, before it is written.
+
+    One GET per resource for the task (cached: many entries naming it cost one
+    request); ``workspace`` is the TaskRouter workspace a workflow or task
+    channel belongs to. Twilio's 404 is a ValidationError ``sid_not_found``
+    naming ``option``, the value, the account and ``fix``. Returns the resource.
+    """
+    what = EXISTS_KINDS[kind]
+    where = " in TaskRouter workspace %s" % workspace if workspace else ""
+    found = cached(m, "exists:%s:%s:%s" % (kind, workspace or "", value), lambda: m.fetch(
+        "Reading %s %s%s" % (what, value, where), _fetcher(m, kind, value, workspace)))
+    if found is None:
+        raise ValidationError(
+            "%s=%s: account %s has no %s with that %s%s: %s"
+            % (option, value, m.account_sid, what, "SID or unique name" if kind == "task_channel" else "SID", where,
+               fix[0].lower() + fix[1:]),
+            code="sid_not_found", option=option, fix=fix)
+    return found
+
+
 def proxy_services(m):
     return cached(m, "proxy_services", lambda: m.list_all("Listing Proxy services", m.client.proxy.v1.services))
 

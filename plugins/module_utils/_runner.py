@@ -24,6 +24,9 @@ from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiE
 
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 50
+# Plan errors that fail a whole list before its first write, also without ``strict``: an entry naming a
+# resource that does not exist (issue 12).
+FATAL_CODES = ("sid_not_found",)
 
 
 def concurrency_option():
@@ -164,6 +167,15 @@ class Entry(object):
         return getattr(self, self.key, None)
 
 
+def _unique(texts):
+    """``texts`` without repeats, in order (a module-level setting shared by many entries is one message)."""
+    seen = []
+    for text in texts:
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
 def validate_all(entries, check):
     """``check(entry)`` for every entry; raises the first problem's error with every entry's problems."""
     errors = []
@@ -215,8 +227,15 @@ class ListRunner(object):
         """With ``strict``: the plan errors and preflight's problems fail the task before the first write, all in one error.
 
         A Twilio failure while planning is raised as it is (it is not a problem of the entry).
+        Without ``strict``, plan errors with a code of FATAL_CODES (a setting naming a resource that does not
+        exist) still fail the whole list before its first write; the single form raises its error as it is.
         """
         if not strict:
+            fatal = [e.error.about(e.ref) for e in self.entries if isinstance(e.error, ValidationError)
+                     and e.error.code in FATAL_CODES]
+            if fatal and self.many:
+                raise ApiError("Nothing was changed: %s." % "; ".join(_unique(str(e.msg).rstrip(".") for e in fatal)),
+                               problems=problems_of(fatal))
             return
         for entry in self.entries:
             if isinstance(entry.error, ApiError):
@@ -229,7 +248,7 @@ class ListRunner(object):
                 for name, value in getattr(error, "details", {}).items():
                     if isinstance(value, list):
                         details.setdefault(name, []).extend(value)
-            raise ApiError("Nothing was changed: %s." % "; ".join(str(e.msg).rstrip(".") for e in errors),
+            raise ApiError("Nothing was changed: %s." % "; ".join(_unique(str(e.msg).rstrip(".") for e in errors)),
                            problems=problems_of(errors), **details)
 
     def one(self, entry, write):

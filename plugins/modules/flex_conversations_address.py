@@ -187,6 +187,9 @@ options:
         Configuration's C(chat_service_instance_sid) is the Programmable Chat
         service of legacy SMS addresses, not a Conversations service, so it
         is never used here. A conversation in another service does not reach Flex.
+      - A service the task sets is fetched before the first write (one request per
+        task, not when it is the live one); one that does not exist fails the task
+        with problem code C(sid_not_found), as does a O(studio_flow) SID that does not exist.
     type: str
   friendly_name:
     description:

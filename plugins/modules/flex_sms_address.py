@@ -328,6 +328,13 @@ notes:
   - Every option is checked before the first request. When
     O(integration_type) is left out, settings of an integration type are
     checked against the live flow's type after reading it, still before any write.
+  - The resources the task names by SID (O(studio_flow), O(chat_service_sid),
+    O(workspace_sid), O(workflow_sid), and O(task_channel) in the workspace the
+    address uses) are fetched before the first write, in every mode; one request
+    each per task, only when the value differs from the live one, and none for
+    defaults from the Flex Configuration. One that does not exist fails the task
+    with problem code C(sid_not_found); in the list form the whole list fails
+    before its first write.
   - Twilio refuses an enabled flow whose number and channel collide with
     another enabled flow; the module reports such a refusal naming the other
     flow and how to resolve it.

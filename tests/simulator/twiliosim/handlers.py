@@ -457,6 +457,40 @@ def fetch_studio_flow(ctx):
 
 
 # ---------------------------------------------------------------------------
+# Chat v2 and Conversations v1 services, TaskRouter v1 (fetch only: what a Flex Flow or
+# Conversations address names; modules check it exists before they write it)
+# ---------------------------------------------------------------------------
+
+
+def fetch_chat_service(ctx):
+    return 200, resources.chat_service(ctx.account, ctx.lookup(ctx.account.chat_services, "Sid", "IS"))
+
+
+def fetch_conversation_service(ctx):
+    return 200, resources.conversation_service(ctx.account, ctx.lookup(ctx.account.conversation_services, "Sid", "IS"))
+
+
+def _workspace(ctx, name):
+    return ctx.lookup(ctx.account.workspaces, name, "WS")
+
+
+def fetch_workspace(ctx):
+    return 200, resources.workspace(ctx.account, _workspace(ctx, "Sid"))
+
+
+def fetch_workflow(ctx):
+    return 200, resources.workflow(ctx.account, ctx.lookup(_workspace(ctx, "WorkspaceSid")["workflows"], "Sid", "WW"))
+
+
+def fetch_task_channel(ctx):
+    """A task channel by TC SID or by unique name (TaskRouter accepts both in the path)."""
+    found = ctx.account.task_channel(_workspace(ctx, "WorkspaceSid"), unquote(ctx.path_params["Sid"]))
+    if found is None:
+        raise ctx.missing()
+    return 200, resources.task_channel(ctx.account, found)
+
+
+# ---------------------------------------------------------------------------
 # Messaging v1: Services and their PhoneNumbers
 # ---------------------------------------------------------------------------
 
@@ -775,6 +809,12 @@ ROUTES = (
     Route("studio", "GET", "/v2/Flows", list_studio_flows, PAGING),
     Route("studio", "GET", "/v2/Flows/{Sid}", fetch_studio_flow),
     # Messaging v1
+    Route("chat", "GET", "/v2/Services/{Sid}", fetch_chat_service),
+    Route("conversations", "GET", "/v1/Services/{Sid}", fetch_conversation_service),
+    Route("taskrouter", "GET", "/v1/Workspaces/{Sid}", fetch_workspace),
+    Route("taskrouter", "GET", "/v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}", fetch_workflow),
+    Route("taskrouter", "GET", "/v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}", fetch_task_channel),
+
     Route("messaging", "GET", "/v1/Services", list_messaging_services, PAGING),
     Route("messaging", "GET", "/v1/Services/{Sid}", fetch_messaging_service),
     Route("messaging", "POST", "/v1/Services/{Sid}", update_messaging_service, MESSAGING_SERVICE_PARAMS),

@@ -19,6 +19,8 @@ HOSTS = {
     "studio": "https://studio.twilio.com",
     "messaging": "https://messaging.twilio.com",
     "conversations": "https://conversations.twilio.com",
+    "chat": "https://chat.twilio.com",
+    "taskrouter": "https://taskrouter.twilio.com",
 }
 
 
@@ -225,3 +227,45 @@ def auto_creation(rec):
 def conversations_address(acct, rec):
     return _resource(acct, rec, CONVERSATIONS_ADDRESS_FIELDS, iso8601, auto_creation=auto_creation(rec),
                      url="%s/v1/Configuration/Addresses/%s" % (HOSTS["conversations"], rec["sid"]))
+
+
+def conversation_service(acct, rec):
+    url = "%s/v1/Services/%s" % (HOSTS["conversations"], rec["sid"])
+    return _resource(acct, rec, ("sid", "friendly_name"), iso8601, url=url, links=dict(
+        (key, "%s/%s" % (url, name)) for key, name in (
+            ("conversations", "Conversations"), ("users", "Users"), ("roles", "Roles"), ("bindings", "Bindings"),
+            ("configuration", "Configuration"), ("participant_conversations", "ParticipantConversations"))))
+
+
+# -- Chat v2 (no OAI file in tests/data/twilio-oai: fields as Twilio's API reference lists them) --------
+
+
+def chat_service(acct, rec):
+    url = "%s/v2/Services/%s" % (HOSTS["chat"], rec["sid"])
+    return _resource(acct, rec, ("sid", "friendly_name"), iso8601, url=url,
+                     links={"channels": url + "/Channels", "users": url + "/Users", "roles": url + "/Roles",
+                            "bindings": url + "/Bindings"})
+
+
+# -- TaskRouter v1 (no OAI file in tests/data/twilio-oai either) ---------------------------------------
+
+
+def workspace(acct, rec):
+    url = "%s/v1/Workspaces/%s" % (HOSTS["taskrouter"], rec["sid"])
+    return _resource(acct, rec, ("sid", "friendly_name"), iso8601, url=url, event_callback_url=None,
+                     events_filter=None, multi_task_enabled=True, prioritize_queue_order="FIFO",
+                     links={"workflows": url + "/Workflows", "task_channels": url + "/TaskChannels",
+                            "task_queues": url + "/TaskQueues", "workers": url + "/Workers"})
+
+
+def workflow(acct, rec):
+    url = "%s/v1/Workspaces/%s/Workflows/%s" % (HOSTS["taskrouter"], rec["workspace_sid"], rec["sid"])
+    return _resource(acct, rec, ("sid", "workspace_sid", "friendly_name"), iso8601, url=url,
+                     assignment_callback_url=None, fallback_assignment_callback_url=None,
+                     task_reservation_timeout=120, links={"statistics": url + "/Statistics"})
+
+
+def task_channel(acct, rec):
+    url = "%s/v1/Workspaces/%s/TaskChannels/%s" % (HOSTS["taskrouter"], rec["workspace_sid"], rec["sid"])
+    return _resource(acct, rec, ("sid", "workspace_sid", "unique_name", "friendly_name", "channel_optimized_routing"),
+                     iso8601, url=url, links={"workspace": "%s/v1/Workspaces/%s" % (HOSTS["taskrouter"], rec["workspace_sid"])})

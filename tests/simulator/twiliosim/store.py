@@ -9,6 +9,7 @@ keyed by SID in creation order, which is also the order lists are answered in.
 
 import copy
 import datetime
+import hashlib
 import threading
 
 import yaml
@@ -31,6 +32,9 @@ AUTO_CREATION_KEYS = {
     "default": (),
     None: (),
 }
+
+# The task channels TaskRouter creates in every new workspace (unique names).
+DEFAULT_TASK_CHANNELS = ("default", "voice", "chat", "sms", "video", "email")
 
 # Seeded resources are dated from here on, one second apart, so that their
 # order is stable and distinct from resources created during a run.
@@ -144,6 +148,11 @@ class Account(object):
         self.applications = {}
         self.flex_flows = {}
         self.conversations_addresses = {}
+        # Chat v2 services, Conversations v1 services, TaskRouter v1 workspaces (with their
+        # ``workflows`` and ``task_channels``), fetch only: what a setting names must exist.
+        self.chat_services = {}
+        self.conversation_services = {}
+        self.workspaces = {}
 
     # -- relations -----------------------------------------------------
     def proxy_service_of(self, pn_sid):
@@ -170,6 +179,13 @@ class Account(object):
             if rec["type"] == address_type and rec["address"] == address:
                 return rec
         return None
+
+    def task_channel(self, workspace, value):
+        """A task channel of ``workspace`` (a record) by TC SID or unique name, or None."""
+        found = workspace["task_channels"].get(value)
+        if found is None:
+            found = next((c for c in workspace["task_channels"].values() if c["unique_name"] == value), None)
+        return found
 
     def release_number(self, pn_sid):
         """Deleting an IncomingPhoneNumber also drops it from Proxy and Messaging pools."""
@@ -210,6 +226,9 @@ class Account(object):
             "applications": [plain(r) for r in self.applications.values()],
             "flex_flows": [plain(r) for r in self.flex_flows.values()],
             "conversations_addresses": [plain(r) for r in self.conversations_addresses.values()],
+            "chat_services": [plain(r) for r in self.chat_services.values()],
+            "conversation_services": [plain(r) for r in self.conversation_services.values()],
+            "taskrouter_workspaces": [plain(r) for r in self.workspaces.values()],
         }
 
 
@@ -304,7 +323,96 @@ class SeedLoader(object):
             self.flex_flow(account, entry, "%s.flex_flows[%d]" % (where, i))
         for i, entry in enumerate(raw.get("conversations_addresses") or []):
             self.conversations_address(account, entry, "%s.conversations_addresses[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("chat_services") or []):
+            self.service(account.chat_services, entry, "%s.chat_services[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("conversation_services") or []):
+            self.service(account.conversation_services, entry, "%s.conversation_services[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("taskrouter_workspaces") or []):
+            self.workspace(account, entry, "%s.taskrouter_workspaces[%d]" % (where, i))
+        self.referenced(account)
         return account
+
+    # -- services and TaskRouter (fetch only) ---------------------------
+    def service(self, collection, raw, where, sid=None):
+        """A Chat or Conversations service (``sid``: one another resource names, unless seeded)."""
+        sid = sid or _sid(raw, where, "IS")
+        if sid not in collection:
+            when = self.when()
+            collection[sid] = {"sid": sid, "friendly_name": (raw or {}).get("friendly_name") or sid,
+                               "date_created": when, "date_updated": when}
+        return collection[sid]
+
+    def workspace(self, account, raw, where, sid=None):
+        """A TaskRouter workspace with its workflows and task channels (TaskRouter's default channels always)."""
+        raw = raw or {}
+        sid = sid or _sid(raw, where, "WS")
+        rec = account.workspaces.get(sid)
+        if rec is None:
+            when = self.when()
+            rec = account.workspaces[sid] = {"sid": sid, "friendly_name": raw.get("friendly_name") or sid,
+                                             "workflows": {}, "task_channels": {}, "date_created": when,
+                                             "date_updated": when}
+            for name in DEFAULT_TASK_CHANNELS:
+                self.task_channel(rec, {"unique_name": name}, where)
+        for i, entry in enumerate(raw.get("workflows") or []):
+            self.workflow(rec, entry, "%s.workflows[%d]" % (where, i))
+        for i, entry in enumerate(raw.get("task_channels") or []):
+            c_where = "%s.task_channels[%d]" % (where, i)
+            _require(entry.get("unique_name"), c_where, "unique_name is required")
+            self.task_channel(rec, entry, c_where)
+        return rec
+
+    def workflow(self, workspace, raw, where, sid=None):
+        sid = sid or _sid(raw, where, "WW")
+        if sid not in workspace["workflows"]:
+            when = self.when()
+            workspace["workflows"][sid] = {"sid": sid, "workspace_sid": workspace["sid"],
+                                           "friendly_name": (raw or {}).get("friendly_name") or sid,
+                                           "date_created": when, "date_updated": when}
+        return workspace["workflows"][sid]
+
+    def task_channel(self, workspace, raw, where):
+        name = raw["unique_name"]
+        existing = next((c for c in workspace["task_channels"].values() if c["unique_name"] == name), None)
+        if existing is not None:
+            return existing
+        # A stable SID per workspace and name, unless the seed gives one.
+        sid = _sid(raw, where, "TC") if raw.get("sid") else "TC" + hashlib.md5(
+            ("%s/%s" % (workspace["sid"], name)).encode("utf-8")).hexdigest()
+        when = self.when()
+        workspace["task_channels"][sid] = {"sid": sid, "workspace_sid": workspace["sid"], "unique_name": name,
+                                           "friendly_name": raw.get("friendly_name") or name.capitalize(),
+                                           "channel_optimized_routing": None, "date_created": when,
+                                           "date_updated": when}
+        return workspace["task_channels"][sid]
+
+    def referenced(self, account):
+        """What the account's Flex Configuration, Flex Flows and Conversations addresses name exists
+        (Twilio made those, or refused to create what names them)."""
+        config = account.flex_configuration or {}
+        if config.get("chat_service_instance_sid"):
+            self.service(account.chat_services, {"friendly_name": "Flex Chat Service"}, "", config["chat_service_instance_sid"])
+        if config.get("flex_service_instance_sid"):
+            self.service(account.conversation_services, {"friendly_name": "Flex Conversation Service"}, "",
+                         config["flex_service_instance_sid"])
+        if config.get("taskrouter_workspace_sid"):
+            workspace = self.workspace(account, {"friendly_name": "Flex Task Assignment"}, "", config["taskrouter_workspace_sid"])
+            if config.get("taskrouter_target_workflow_sid"):
+                self.workflow(workspace, {"friendly_name": "Assign to Anyone"}, "", config["taskrouter_target_workflow_sid"])
+        for flow in account.flex_flows.values():
+            self.service(account.chat_services, None, "", flow["chat_service_sid"])
+            integration = flow["integration"]
+            if is_sid(integration.get("workspace_sid") or "", "WS"):
+                workspace = self.workspace(account, None, "", integration["workspace_sid"])
+                if is_sid(integration.get("workflow_sid") or "", "WW"):
+                    self.workflow(workspace, None, "", integration["workflow_sid"])
+                channel = integration.get("channel")
+                if channel and not is_sid(channel, "TC"):
+                    self.task_channel(workspace, {"unique_name": channel}, "")
+        for address in account.conversations_addresses.values():
+            service = address["auto_creation"].get("conversation_service_sid")
+            if service:
+                self.service(account.conversation_services, None, "", service)
 
     def flex_configuration(self, account, raw, where):
         if raw is None:

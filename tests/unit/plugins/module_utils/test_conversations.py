@@ -28,13 +28,16 @@ class Resolver(object):
     def __init__(self):
         self.asked = []
 
-    def studio_flow_sid(self, value, defaulted=False):
+    def studio_flow_sid(self, value, defaulted=False, option="studio_flow"):
         self.asked.append(("flow", value, defaulted))
-        return FW2
+        return value if value.startswith("FW") else FW2
 
     def flex_default(self, key, option):
         self.asked.append(("flex", key, option))
         return IS_FLEX
+
+    def check_exists(self, option, kind, value, workspace=None):
+        self.asked.append(("exists", option, kind, value))
 
 
 def entry(index=None, own=(), **values):
@@ -164,3 +167,31 @@ def test_another_number_or_type_is_a_replacement():
     before = conv.managed_view(live(dict(enabled=True, type="default"), address="+15551230009", type="whatsapp"))
     wanted = conv.wanted_fields(entry(), before, Resolver())
     assert conv.replaced_by(before, wanted) == ["type", "phone_number"]
+
+
+# -- what the task names is fetched before it is written (issue 12) -------------------------------
+
+
+def test_a_studio_flow_sid_and_a_conversation_service_the_task_sets_are_checked_on_create():
+    resolver = Resolver()
+    wanted = conv.wanted_fields(entry(studio_flow=FW, conversation_service_sid=IS_OTHER), None, resolver)
+    assert wanted["studio_flow"] == FW and wanted["conversation_service_sid"] == IS_OTHER
+    assert ("flow", FW, False) in resolver.asked
+    assert ("exists", "conversation_service_sid", "conversation_service", IS_OTHER) in resolver.asked
+
+
+def test_live_values_and_the_flex_default_are_not_checked():
+    resolver = Resolver()
+    before = conv.managed_view(live(dict(enabled=True, type="studio", conversation_service_sid=IS_OTHER,
+                                         studio_flow_sid=FW, studio_retry_count=3)))
+    conv.wanted_fields(entry(studio_flow=FW, conversation_service_sid=IS_OTHER), before, resolver)
+    assert resolver.asked == []
+    resolver = Resolver()
+    conv.wanted_fields(entry(), None, resolver)  # the Flex conversation service comes from the Flex Configuration
+    assert [a for a in resolver.asked if a[0] == "exists"] == []
+
+
+def test_a_list_entry_is_checked_under_its_own_option_name():
+    resolver = Resolver()
+    conv.wanted_fields(entry(index=2, conversation_service_sid=IS_OTHER), None, resolver)
+    assert ("exists", "addresses[2].conversation_service_sid", "conversation_service", IS_OTHER) in resolver.asked

@@ -187,6 +187,27 @@ def _not_found(uri, method="GET"):
     return TwilioRestException(404, uri, "The requested resource was not found", 20404, method)
 
 
+class FakeFetch(object):
+    """A resource fetched by SID only (Chat and Conversations services, TaskRouter resources)."""
+
+    def __init__(self, fake, what, key, uri):
+        self.fake, self.what, self.key, self.uri = fake, what, key, uri
+
+    def fetch(self):
+        self.fake.record("fetch " + self.what, sid=self.key[-1])
+        if self.key not in self.fake.existing:
+            raise _not_found(self.uri)
+        return _obj(dict(sid=self.key[-1]))
+
+
+class FakeWorkspace(FakeFetch):
+    def workflows(self, workflow_sid):
+        return FakeFetch(self.fake, "workflow", (self.key[-1], workflow_sid), self.uri + "/Workflows/" + workflow_sid)
+
+    def task_channels(self, value):
+        return FakeFetch(self.fake, "task_channel", (self.key[-1], value), self.uri + "/TaskChannels/" + value)
+
+
 class FakeServices(object):
     """``client.proxy.v1.services`` (``kind="proxy"``) or ``client.messaging.v1.services`` (``"messaging"``)."""
 
@@ -347,8 +368,11 @@ class FakeClient(object):
     )
 
     def __init__(self, flows=(), studio_flows=None, configuration="default", numbers=OWNED_NUMBERS,
-                 proxy_services=(), messaging_services=()):
+                 proxy_services=(), messaging_services=(), existing=None):
         self.calls = []
+        # What fetch-only resources exist: (chat_service SID,), (workspace SID,), (WS, workflow SID), (WS, task channel).
+        self.existing = set(existing if existing is not None else [
+            (CHAT,), (CHAT2,), (WS,), (WS, WW), (WS, "sms"), ("conversation", "IS" + "2" * 32)])
         self.faults = {}
         self.flows = [copy.deepcopy(f) for f in flows]
         self.incoming_numbers = [incoming_number(n) for n in numbers]
@@ -371,6 +395,10 @@ class FakeClient(object):
         self.messaging = types.SimpleNamespace(v1=types.SimpleNamespace(services=FakeServices(self, "messaging")))
         self.api = types.SimpleNamespace(v2010=types.SimpleNamespace(accounts=lambda account_sid: types.SimpleNamespace(
             incoming_phone_numbers=FakeIncomingNumbers(self, account_sid))))
+        self.chat = types.SimpleNamespace(v2=types.SimpleNamespace(services=lambda s: FakeFetch(
+            self, "chat_service", (s,), "https://chat.twilio.com/v2/Services/" + s)))
+        self.taskrouter = types.SimpleNamespace(v1=types.SimpleNamespace(workspaces=lambda s: FakeWorkspace(
+            self, "workspace", (s,), "https://taskrouter.twilio.com/v1/Workspaces/" + s)))
 
     def record(self, what, **kwargs):
         """Log a call; a fault queued for it (``fail(what, ...)``) is raised before it takes effect."""

@@ -152,6 +152,9 @@ class Resolver(object):
         self.calls.append(("channels", workspace))
         return False
 
+    def check_exists(self, option, kind, value, workspace=None):
+        self.calls.append(("exists", option, kind, value, workspace))
+
 
 def test_create_applies_every_default():
     r = Resolver()
