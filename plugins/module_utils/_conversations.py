@@ -421,7 +421,7 @@ def write(m, entry, state):
     result = dict(phone_number=entry.phone_number)
     if state == "absent":
         deleted = m.remove(entry.label, before, lambda: m.client.conversations.v1.address_configurations(
-            live["sid"]).delete())
+            live["sid"]).delete(), reread=lambda: address_by_sid(m, live["sid"]))
         result.update(changed=deleted, address=None, deleted=describe(live) if deleted else None)
         return result
     if planned["replaced"]:
@@ -433,8 +433,13 @@ def write(m, entry, state):
         lookups.forget(m, "conversations_addresses")
         return address_of(m, entry.phone_number, False)
 
+    def reread():
+        found = address_by_sid(m, live["sid"])
+        return managed_view(found), found
+
     changed, written = m.reconcile(entry.label, before, planned["wanted"], lambda fields: create(m, fields),
-                                   lambda changes: update(m, live["sid"], changes), recover=recover)
+                                   lambda changes: update(m, live["sid"], changes), recover=recover,
+                                   reread=reread if live is not None else None)
     if changed:
         entry.done.append("its Conversations address was %s" % ("created" if live is None else "updated"))
     result.update(changed=changed, replaced=False, address=describe(written if written is not None else live))
@@ -466,11 +471,17 @@ def replace(m, entry, live, before, planned):
     def make():
         return m.write_once("Creating %s" % label(fields["phone_number"]), lambda: create(m, fields), verify=recover)
 
+    def delete(what):
+        # 404 counts as deleted (a DELETE retried after its answer was lost); re-read when the retries are used up.
+        what = "Deleting %s (%s)" % (what, live["sid"])
+        m.write_once(what, lambda: m.fetch(what, old.delete), repeat=False, found="it deleted",
+                     verify=lambda: None if address_by_sid(m, live["sid"]) is not None else True)
+
     if "phone_number" in planned["replaced"]:
         written = make()  # another number: the new address first, the old number keeps its path until then
         entry.done.append("the address of %s was created" % fields["phone_number"])
-        m.fetch("Deleting %s (%s)" % (label(before.get("phone_number")), live["sid"]), old.delete)
+        delete(label(before.get("phone_number")))
         return written
-    m.fetch("Deleting %s (%s)" % (entry.label, live["sid"]), old.delete)
+    delete(entry.label)
     entry.done.append("the old address %s was deleted" % live["sid"])
     return make()

@@ -14,8 +14,9 @@ service, joins the pool and rejoins the service; a pooled number outside the
 service joins it (docs/guide.md, "US numbers and A2P 10DLC").
 
 Shared by flex_sms_address (O(messaging_service) with O(proxy_service)) and
-phone_number_handler (O(handler=proxy_service)) through ``Keeper``. Writes go
-through the module's ``remove`` / ``add_diff`` and honour check mode.
+phone_number_handler (O(handler=proxy_service)) through ``Keeper``. Every write
+(join, leave, UpdateService) goes through ``write_once`` (``remove`` for the
+leave) and honours check mode.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,13 +27,13 @@ import threading
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
+from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, Problem, ValidationError, problems_of
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name
 
 OPTION = "messaging_service"
 DEFER_OPTION = "messaging_service_defer_inbound"
 ALREADY_IN_SERVICE = 21710  # "Phone Number is already in the Messaging Service"
-JOIN_TRIES = 2  # a failed join is read again and, when the number is not there, sent once more
 
 
 def options():
@@ -238,7 +239,9 @@ def defer_inbound(m, service, own_sids=()):
     use_inbound_webhook_on_number, changed, other_numbers}``; ``other_numbers``
     (listed when the setting changes, in the diff too) are the service's
     numbers other than ``own_sids`` (the task's), whose own handlers take
-    their inbound messages from then on.
+    their inbound messages from then on. The update goes through
+    ``write_once``: after an ambiguous failure the service is fetched again,
+    and the update counts as applied when it defers; else it is sent again.
     """
     result = dict(sid=service["sid"], name=service.get("friendly_name"), a2p=is_a2p(service),
                   use_inbound_webhook_on_number=True, changed=False, other_numbers=[])
@@ -249,62 +252,50 @@ def defer_inbound(m, service, own_sids=()):
     m.add_diff(describe(service), dict(use_inbound_webhook_on_number=False),
                dict(use_inbound_webhook_on_number=True, other_numbers=[n["phone_number"] for n in others]))
     if not m.check_mode:
-        with m.api("Updating %s (UseInboundWebhookOnNumber=true)" % describe(service)):
-            m.client.messaging.v1.services(service["sid"]).update(use_inbound_webhook_on_number=True)
+        handle = m.client.messaging.v1.services(service["sid"])
+
+        def deferring():
+            live = m.fetch("Reading %s" % describe(service), handle.fetch)
+            return live if live is not None and live.get("use_inbound_webhook_on_number") else None
+
+        m.write_once("Updating %s (UseInboundWebhookOnNumber=true)" % describe(service),
+                     lambda: to_dict(handle.update(use_inbound_webhook_on_number=True)), verify=deferring)
     result.update(changed=True, other_numbers=others)
     return result
 
 
-def leave(m, number, service):
-    """Take the number out of the service's sender pool (it is in it). A DELETE is safe to repeat."""
-    return m.remove(label(number, service), dict(messaging_service_sid=service["sid"]),
-                    m.client.messaging.v1.services(service["sid"]).phone_numbers(number["sid"]).delete)
-
-
 def _member_now(m, number, service):
-    """Whether the number is in the service now (one request: its entry in the service)."""
-    entry = m.fetch("Reading %s" % label(number, service),
-                    m.client.messaging.v1.services(service["sid"]).phone_numbers(number["sid"]).fetch)
-    return entry is not None
+    """The number's entry in the service's sender pool now (one request), or None when it is not in it."""
+    return m.fetch("Reading %s" % label(number, service),
+                   m.client.messaging.v1.services(service["sid"]).phone_numbers(number["sid"]).fetch)
+
+
+def leave(m, number, service):
+    """Take the number out of the service's sender pool (it is in it). A DELETE is safe to repeat; when its
+    retries are used up, the membership is read again (gone: done)."""
+    return m.remove(label(number, service), dict(messaging_service_sid=service["sid"]),
+                    m.client.messaging.v1.services(service["sid"]).phone_numbers(number["sid"]).delete,
+                    reread=lambda: _member_now(m, number, service))
 
 
 def join(m, number, service):
-    """Add the number to the service's sender pool (it is not in it).
+    """Add the number to the service's sender pool (it is not in it), through ``write_once``.
 
-    A failed join is not the last word: the membership is read again (the
-    join may have been applied, its answer lost) and, when the number is not
-    there and Twilio did not refuse the join (4xx other than 429), it is sent
-    once more. Raises the last error when the number is still not in the service.
+    After an ambiguous failure (lost answer, timeout, 5xx) the membership is
+    read again: the number is there, the join is done; it is not, the join is
+    sent again (bounded by ``retries``). Twilio's "already in the Messaging
+    Service" (21710) counts as done once that read finds the number. Raises the
+    join's error otherwise (a 4xx is never repeated).
     """
     m.add_diff(label(number, service), None, dict(messaging_service_sid=service["sid"]))
     if m.check_mode:
         return True
     pool = m.client.messaging.v1.services(service["sid"]).phone_numbers
-    what = "Adding %s to %s" % (number["phone_number"], describe(service))
-    last = None
-    for attempt in range(JOIN_TRIES):
-        try:
-            with m.api(what):
-                pool.create(phone_number_sid=number["sid"])
-            if last is not None:
-                m.warn("%s: the first try failed (%s); the number was not in the service on re-reading, and the "
-                       "second try added it." % (what, last.msg.rstrip(".")))
-            return True
-        except ApiError as exc:
-            if exc.details.get("code") == ALREADY_IN_SERVICE:
-                return True
-            last = exc
-        try:
-            there = _member_now(m, number, service)
-        except ApiError:
-            there = False
-        if there:
-            m.warn("%s: %s; the number is in the service on re-reading." % (what, last.msg.rstrip(".")))
-            return True
-        status = last.details.get("status")
-        if status is not None and 400 <= status < 500 and status != 429:
-            break  # refused: the same join would be refused again
-    raise last
+    m.write_once("Adding %s to %s" % (number["phone_number"], describe(service)),
+                 lambda: to_dict(pool.create(phone_number_sid=number["sid"])),
+                 verify=lambda: _member_now(m, number, service),
+                 conflict=lambda exc: exc.details.get("code") == ALREADY_IN_SERVICE, found="the resource it created")
+    return True
 
 
 def not_back(number, service, exc, first=None):

@@ -21,7 +21,9 @@ webhook over; the write deletes the address before the module creates the
 Flex Flow and joins the pool.
 
 Every step reads the live state and does only what is missing, so a run that
-was killed continues on the rerun.
+was killed continues on the rerun. Every write goes through ``write_once``
+(``remove`` / ``reconcile``): after an ambiguous failure it is read again and
+repeated only when it was not applied.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -167,18 +169,26 @@ class LegacyRemoval(object):
         changed = False
         if flow is not None:
             view = ff.live_view(flow)
-            changed |= m.remove("SMS address %s (%s)" % (entry.phone_number, flow["sid"]), view,
-                                m.client.flex_api.v1.flex_flow(flow["sid"]).delete)
+            handle = m.client.flex_api.v1.flex_flow(flow["sid"])
+            flow_label = "SMS address %s (%s)" % (entry.phone_number, flow["sid"])
+            changed |= m.remove(flow_label, view, handle.delete,
+                                reread=lambda: m.fetch("Reading %s" % flow_label, handle.fetch))
             entry.done.append("its legacy SMS address %s was deleted" % flow["sid"])
         if legacy["member"] is not None:
             changed |= pool.leave_pool(m, number, self.service, legacy["member"])
             entry.done.append("it left Proxy service %s" % self.service["sid"])
         if legacy["blank"]:
-            before = dict((k, number.get(k)) for k in legacy["blank"])
+            fields = sorted(legacy["blank"])
+            before = dict((k, number.get(k)) for k in fields)
             handle = m.client.api.v2010.accounts(m.account_sid).incoming_phone_numbers(number["sid"])
+
+            def reread():
+                live = lookups.number_now(m, number)
+                return (None if live is None else dict((k, live.get(k)) for k in fields)), live
+
             blanked, _written = m.reconcile("%s (%s) incoming SMS handler" % (number["phone_number"], number["sid"]),
                                             before, dict(legacy["blank"]), None,
-                                            lambda changes: to_dict(handle.update(**changes)))
+                                            lambda changes: to_dict(handle.update(**changes)), reread=reread)
             changed |= blanked
             entry.done.append("its %s was blanked" % " and ".join(sorted(legacy["blank"])))
         return changed
@@ -226,7 +236,8 @@ def remove_conversations(m, entry, address):
     if address is None:
         return False
     changed = m.remove(conv.label(entry.phone_number), conv.managed_view(address),
-                       m.client.conversations.v1.address_configurations(address["sid"]).delete)
+                       m.client.conversations.v1.address_configurations(address["sid"]).delete,
+                       reread=lambda: conv.address_by_sid(m, address["sid"]))
     entry.done.append("its Conversations address %s was deleted" % address["sid"])
     return changed
 

@@ -174,8 +174,9 @@ options:
         that is not pooled leaves the service, joins the pool and rejoins the service, in
         that order; a pooled number outside the service joins it; a number in both costs no write.
       - If a write after "leave" fails, the number is not left out of its service. A failed
-        pool join puts it back in the same run; a failed rejoin is read again and sent once
-        more. If it still is not back, the task fails naming exactly that, and a rerun
+        pool join puts it back in the same run; a rejoin that fails without an answer (or with
+        5xx) is read again and, when the number is not back, sent again (at most O(retries)
+        times). If it still is not back, the task fails naming exactly that, and a rerun
         (which finds it pooled) only adds it back.
       - The service must defer inbound messages to its numbers (C(use_inbound_webhook_on_number),
         "Defer to sender's webhook"), or it, not the Proxy service, takes them. One that does not

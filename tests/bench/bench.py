@@ -31,6 +31,11 @@ Scenarios (all in one run unless --only picks some):
   the role over 50 new numbers under 20 % faults, for every fault seed of
   tests/integration/reliability/one_run_faults.yml; reports the runs each
   seed needs (the target: 1, then a rerun with changed=0 and no write).
+* ``soakmig``: the migration soak (the targets reliability_migrate_soak and
+  reliability_downgrade_soak): the role moves 20 legacy numbers to Flex
+  Conversations and then back to legacy under the faults of ``soak``, per
+  fault seed; reports the runs each direction needs (the target: 1, then a
+  rerun with changed=0 and no write).
 * ``route1000`` (issue 13): flex_sms_route_info over every number of an account
   with 1,000 numbers on every route (the seed of the flex_sms_route_info_budget
   target: legacy, another Proxy service, Messaging Services that defer and one
@@ -508,6 +513,50 @@ class Bench(object):
                     sum(1 for e in entries if e.get("fault")), "; ".join(problems) or "every number complete",
                     (rerun["recap"] or {}).get("changed"), rerun_writes))
 
+    def soakmig(self):
+        """The migration soak (issue 12 for issue 15): 20 legacy numbers to Flex Conversations and back, under faults,
+        per fault seed: runs needed per direction, then a rerun each (the targets reliability_migrate_soak and
+        reliability_downgrade_soak; here both directions one after the other, from the state the first leaves)."""
+        with open(os.path.join(RELIABILITY, "one_run_faults.yml")) as handle:
+            spec = yaml.safe_load(handle)
+        seed = os.path.join(REPO, "tests", "integration", "targets", "reliability_migrate_soak", "seed.yml")
+        with open(seed) as handle:
+            account = yaml.safe_load(handle)["accounts"][0]
+        env = dict(self.env(), FLEXOPS_SIM_URL=self.sim.url, TWILIO_ACCOUNT_SID=account["sid"],
+                   TWILIO_AUTH_TOKEN=account["auth_token"])
+        play = [sys.executable, os.path.join(RELIABILITY, "play.py"), "--output-dir", self.tmp]
+
+        def runs(channel, *options):
+            inner = ["--", "-i", os.path.join(REPO, "tests", "integration", "inventory.yml"),
+                     os.path.join(RELIABILITY, "migrate_20.yml"), "-e", "channel=%s" % channel]
+            proc = subprocess.run(play + list(options) + inner, cwd=self.tmp, env=env, stdout=subprocess.PIPE,
+                                  check=True)
+            return json.loads(proc.stdout.decode("utf-8"))["runs"]
+
+        for fault_seed in spec["seeds"]:
+            self.reset(seed)
+            self.sim.set_faults(seed=fault_seed, **spec["faults"])
+            for channel in ("conversations", "legacy"):
+                mark = self.sim.app.log.next_seq
+                first = runs(channel, "--attempts", "6")
+                problems = migrate_problems(self.sim.state()[account["sid"]], channel)
+                rerun_mark = self.sim.app.log.next_seq
+                rerun = runs(channel)[0]
+                entries = self.sim.log(mark)
+                first_entries = entries[:len(entries) - len(self.sim.log(rerun_mark))]
+                rerun_writes = sum(1 for e in self.sim.log(rerun_mark) if e["write"])
+                ok = (len(first) == 1 and first[0]["rc"] == 0 and not problems and rerun["rc"] == 0
+                      and (rerun["recap"] or {}).get("changed") == 0 and rerun_writes == 0)
+                self.add_check(
+                    "soakmig seed %d %s: runs needed" % (fault_seed, "migration" if channel == "conversations"
+                                                         else "downgrade"),
+                    "1 run, complete; rerun changed=0, no write", ok,
+                    "%d run(s) (rc %s, %s s); %d requests, %d writes, %d faulted; %s; rerun changed=%s, %d writes (%s s)" % (
+                        len(first), [r["rc"] for r in first], [r["seconds"] for r in first], len(first_entries),
+                        sum(1 for e in first_entries if e["write"]), sum(1 for e in first_entries if e.get("fault")),
+                        "; ".join(problems) or "every number complete", (rerun["recap"] or {}).get("changed"),
+                        rerun_writes, rerun["seconds"]))
+
     def route1000(self):
         """Issue 13: flex_sms_route_info over the 1,000 numbers of the flex_sms_route_info_budget seed."""
         import importlib.util  # pylint: disable=import-outside-toplevel
@@ -568,6 +617,37 @@ def soak_problems(state):
     return problems
 
 
+def migrate_problems(state, channel):
+    """What is wrong after a direction of the migration soak: on ``conversations`` one enabled Conversations address
+    per number, no Flex Flow, not pooled, sms_url blank; on ``legacy`` one enabled SMS address per number, in the
+    Flex Proxy Service once, no Conversations address."""
+    numbers = dict((n["sid"], n) for n in state["incoming_phone_numbers"] if n["phone_number"].startswith("+162855504"))
+    phones = set(n["phone_number"] for n in numbers.values())
+    flows = collections.Counter(f["contact_identity"] for f in state["flex_flows"]
+                                if f["channel_type"] == "sms" and f["contact_identity"] in phones and f["enabled"])
+    addresses = collections.Counter(a["address"] for a in state["conversations_addresses"]
+                                    if a["type"] == "sms" and a["address"] in phones and a["auto_creation"]["enabled"])
+    pool = [n["sid"] for s in state["proxy_services"] if s.get("unique_name") == FLEX_PROXY for n in s["phone_numbers"]
+            if n["sid"] in numbers]
+    problems = []
+    want_flows, want_addresses = (0, 1) if channel == "conversations" else (1, 0)
+    for what, counter, want in (("SMS addresses", flows, want_flows), ("Conversations addresses", addresses,
+                                                                        want_addresses)):
+        wrong = sorted(p for p in phones if counter.get(p, 0) != want)
+        if wrong:
+            problems.append("%d numbers without exactly %d %s" % (len(wrong), want, what))
+    if channel == "conversations":
+        if pool:
+            problems.append("%d numbers still in the Flex Proxy Service" % len(pool))
+        handled = [n for n in numbers.values() if n.get("sms_url") or n.get("sms_application_sid")]
+        if handled:
+            problems.append("%d numbers with sms_url or sms_application_sid set" % len(handled))
+    elif sorted(pool) != sorted(numbers):
+        problems.append("%d of %d numbers in the Flex Proxy Service (%d entries)" % (len(set(pool)), len(numbers),
+                                                                                    len(pool)))
+    return problems
+
+
 MULTI_EFFICIENCY = 1.3  # the multi rollout's wall time at most this times its floor (issue 11)
 
 
@@ -593,6 +673,7 @@ SCENARIOS = collections.OrderedDict([
     ("linear", (Bench.linear, "the role over 100 and 1,000 numbers: 1,000 at most 10.5x 100")),
     ("multi", (Bench.multi, "the role in 10 accounts x 200 numbers, forks=10: wall <= 1.3 x floor")),
     ("soak", (Bench.soak, "the role over 50 new numbers under 20 % faults, per fault seed: 1 run")),
+    ("soakmig", (Bench.soakmig, "20 legacy numbers to Flex Conversations and back under 20 % faults: 1 run each")),
     ("route1000", (Bench.route1000, "flex_sms_route_info over 1,000 numbers: <= 40 requests, <= 6 s")),
     ("migrate200", (Bench.migrate200, "the role moves 200 legacy numbers to Flex Conversations, then the rerun")),
 ])

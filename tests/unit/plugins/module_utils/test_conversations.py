@@ -9,10 +9,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import types
+from unittest import mock
+
 import pytest
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
-from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
 
 NUMBER = "+15551230001"
 FW = "FW" + "1" * 32
@@ -195,3 +199,65 @@ def test_a_list_entry_is_checked_under_its_own_option_name():
     resolver = Resolver()
     conv.wanted_fields(entry(index=2, conversation_service_sid=IS_OTHER), None, resolver)
     assert ("exists", "addresses[2].conversation_service_sid", "conversation_service", IS_OTHER) in resolver.asked
+
+
+# -- the writes go through write_once (issue 12) -------------------------------------------------
+
+
+class Writer(TwilioModule):
+    argument_spec = dict()
+
+    def run(self):
+        return dict(changed=False)
+
+
+@pytest.fixture
+def writer(make_module, monkeypatch):
+    monkeypatch.setattr("urllib3.util.retry.time.sleep", lambda seconds: None)
+    m = make_module(Writer)
+    m._client = mock.MagicMock()
+    return m
+
+
+def planned(before_live, wanted):
+    target = entry()
+    target.plan = dict(live=before_live, before=conv.managed_view(before_live), wanted=wanted,
+                       replaced=conv.replaced_by(conv.managed_view(before_live), wanted) if before_live else [])
+    return target
+
+
+def test_update_whose_answer_was_lost_is_found_on_re_reading_by_sid(writer):
+    old = live(dict(enabled=True, type="studio", studio_flow_sid=FW))
+    handle = writer.client.conversations.v1.address_configurations.return_value
+    handle.update.side_effect = ApiError("update failed", lost_response=True)
+    handle.fetch.return_value = dict(old, friendly_name="New")  # the update was applied
+    result = conv.write(writer, planned(old, dict(type="sms", phone_number=NUMBER, friendly_name="New")), "present")
+    assert result["changed"] is True and handle.update.call_count == 1 and handle.fetch.call_count == 1
+    assert writer.warnings == ["Updating Conversations address %s: the answer was lost in transit; found it applied "
+                               "on re-reading." % NUMBER]
+
+
+def test_update_not_applied_is_sent_again(writer):
+    old = live(dict(enabled=True, type="studio", studio_flow_sid=FW))
+    handle = writer.client.conversations.v1.address_configurations.return_value
+    handle.update.side_effect = [ApiError("update failed", status=503), types.SimpleNamespace(**dict(old, friendly_name="New"))]
+    handle.fetch.return_value = old  # not applied
+    conv.write(writer, planned(old, dict(type="sms", phone_number=NUMBER, friendly_name="New")), "present")
+    assert handle.update.call_count == 2
+    assert "not applied on re-reading, sent again (retry 1 of 5)" in writer.warnings[0]
+
+
+def test_delete_of_a_replacement_is_re_read_when_its_retries_are_used_up(writer):
+    old = live(dict(enabled=True, type="studio", studio_flow_sid=FW), address_country="CA")
+    configurations = writer.client.conversations.v1.address_configurations
+    configurations.return_value.delete.side_effect = ApiError("delete failed", status=503)
+    configurations.return_value.fetch.return_value = None  # gone: the delete was applied
+    configurations.fetch.return_value = None
+    configurations.create.return_value = types.SimpleNamespace(**dict(old, sid="IG" + "9" * 32, address_country="US"))
+    target = planned(old, dict(type="sms", phone_number=NUMBER, address_country="US"))
+    assert target.plan["replaced"] == ["address_country"]
+    result = conv.write(writer, target, "present")
+    assert result["replaced"] is True and configurations.create.call_count == 1
+    assert configurations.return_value.delete.call_count == 1
+    assert writer.warnings == ["Deleting Conversations address %s (%s): Twilio answered HTTP 503; found it deleted on "
+                               "re-reading." % (NUMBER, IG)]

@@ -8,10 +8,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from unittest import mock
+
 import pytest
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils import _migration as migration
+from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
 
 AC = "AC" + "a" * 32
 FW = "FW" + "1" * 32
@@ -93,3 +97,63 @@ def test_conversations_settings_back_to_legacy_names():
         integration_type="webhook", studio_flow=None, webhook_url="https://example.com/in", retry_count=None)
     address["auto_creation"] = dict(enabled=True, type="default")
     assert migration.conversations_settings(address) is None
+
+
+# -- the migration's writes go through write_once (issue 12) ---------------------------------------
+
+
+class Migrator(TwilioModule):
+    argument_spec = dict()
+
+    def run(self):
+        return dict(changed=False)
+
+
+def failing(error):
+    """A write that raises ``error`` (an ApiError's details); the re-read says whether it took effect."""
+    calls = []
+
+    def write(**kwargs):
+        calls.append(kwargs)
+        raise ApiError("write failed", **error)
+    return write, calls
+
+
+@pytest.fixture
+def migrator(make_module, monkeypatch):
+    monkeypatch.setattr("urllib3.util.retry.time.sleep", lambda seconds: None)
+    m = make_module(Migrator)
+    m._client = mock.MagicMock()
+    return m
+
+
+def test_legacy_removal_resolves_lost_answers_by_re_reading(migrator):
+    m = migrator
+    flows = m.client.flex_api.v1.flex_flow.return_value
+    flows.delete, deletes = failing(dict(lost_response=True))
+    flows.fetch.return_value = None  # gone: the lost delete was applied
+    number = dict(sid="PN" + "1" * 32, phone_number=NUMBER, sms_url="https://webhooks.twilio.com/v1/x")
+    handle = m.client.api.v2010.accounts.return_value.incoming_phone_numbers.return_value
+    handle.update, updates = failing(dict(status=503, code=20503))
+    handle.fetch.return_value = dict(sid=number["sid"], phone_number=NUMBER, sms_url="")
+    removal = migration.LegacyRemoval(m, None, False, ())
+    target = entry()
+    legacy = dict(number=number, flow=dict(sid="FO" + "1" * 32, channel_type="sms", contact_identity=NUMBER),
+                  member=None, blank=dict(sms_url=""), holders=[])
+    assert removal.write(target, legacy) is True
+    assert (len(deletes), len(updates)) == (1, 1)  # neither is sent again: re-reading found each applied
+    assert flows.fetch.called and handle.fetch.called
+    assert any("found it deleted on re-reading" in w for w in m.warnings)
+    assert any("incoming SMS handler: Twilio answered HTTP 503; found it applied on re-reading" in w for w in m.warnings)
+
+
+def test_downgrade_delete_of_the_conversations_address_is_re_read(migrator):
+    m = migrator
+    handle = m.client.conversations.v1.address_configurations.return_value
+    handle.delete, deletes = failing(dict(status=503, code=20503))
+    handle.fetch.return_value = None
+    address = dict(sid="IG" + "1" * 32, address=NUMBER, type="sms", auto_creation={"type": "studio"})
+    assert migration.remove_conversations(m, entry(), address) is True
+    assert len(deletes) == 1 and handle.fetch.called
+    assert m.warnings == ["Deleting Conversations address %s: Twilio answered HTTP 503; found it deleted on re-reading."
+                          % NUMBER]

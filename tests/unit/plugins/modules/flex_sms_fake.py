@@ -226,14 +226,20 @@ class FakeServices(object):
         for service in self._all():
             if service["sid"] == service_sid:
                 return types.SimpleNamespace(phone_numbers=FakePool(self.fake, self.kind, service),
-                                             update=lambda **kwargs: self._update(service, kwargs))
+                                             update=lambda **kwargs: self._update(service, kwargs),
+                                             fetch=lambda: self._fetch(service))
         raise AssertionError("no %s service %s" % (self.kind, service_sid))
+
+    def _fetch(self, service):
+        self.fake.record("fetch %s_service" % self.kind, service_sid=service["sid"])
+        return _obj(dict((k, v) for k, v in service.items() if k != "numbers"))
 
     def _update(self, service, kwargs):
         """Messaging v1 UpdateService (only ``use_inbound_webhook_on_number`` is used by the modules)."""
         assert self.kind == "messaging" and set(kwargs) == {"use_inbound_webhook_on_number"}, kwargs
         self.fake.record("update messaging_service", service_sid=service["sid"], **kwargs)
         service["use_inbound_webhook_on_number"] = kwargs["use_inbound_webhook_on_number"]
+        self.fake.after("update messaging_service")
         return _obj(dict((k, v) for k, v in service.items() if k != "numbers"))
 
 
@@ -318,6 +324,7 @@ class FakePoolMember(object):
         self.pool.fake.record("delete %s_number" % self.pool.kind, service_sid=self.pool.service["sid"], sid=self.sid)
         self._check("DELETE")
         del self.pool.service["numbers"][self.sid]
+        self.pool.fake.after("delete %s_number" % self.pool.kind)
         return True
 
 

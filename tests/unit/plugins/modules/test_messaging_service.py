@@ -221,7 +221,9 @@ def test_failed_rejoin_is_read_again_and_repeated():
     assert [w[0] for w in client.writes][-2:] == ["create messaging_number", "create messaging_number"]
     assert "fetch messaging_number" in client.names()
     assert in_a2p(client, IN_A2P) and pooled(client, IN_A2P)
-    assert any("second try added it" in w for w in module.warnings)
+    assert any("Twilio answered HTTP 503; not applied on re-reading, sent again (retry 1 of 5)" in w
+               for w in module.warnings)
+    assert module.stats.as_dict()["retries"] >= 1
 
 
 def test_rejoin_whose_answer_was_lost_is_found_on_re_reading():
@@ -232,11 +234,13 @@ def test_rejoin_whose_answer_was_lost_is_found_on_re_reading():
     assert in_a2p(client, IN_A2P) and result["messaging_service"]["member"]
 
 
-def test_rejoin_failing_twice_names_what_is_left_and_the_rerun_finishes():
+def test_rejoin_failing_until_the_repeats_are_used_up_names_what_is_left_and_the_rerun_finishes():
     client = fake(defers=True)
-    client.fail("create messaging_number", error(503), times=2)
+    client.fail("create messaging_number", error(503), times=2)  # the first try and its one repeat (retries=1)
     with pytest.raises(ApiError) as info:
-        run(Address, address_args(), client)
+        run(Address, address_args(retries=1), client)
+    assert [w[0] for w in client.writes].count("create messaging_number") == 2
+    assert "each time not applied on re-reading; retries=1 are used up" in info.value.msg
     assert pooled(client, IN_A2P) and not in_a2p(client, IN_A2P)
     assert "%s is not in Messaging Service Support A2P (%s)" % (IN_A2P, A2P_MG) in info.value.msg
     assert "A2P 10DLC" in info.value.msg and "run the task again" in info.value.msg
@@ -259,9 +263,9 @@ def test_refused_rejoin_is_not_repeated():
 def test_pool_join_and_rejoin_both_failing_names_both():
     client = fake(defers=True)
     client.fail("create proxy_number", error(503), times=50)  # fails however often it is repeated
-    client.fail("create messaging_number", error(503), times=2)
+    client.fail("create messaging_number", error(503), times=2)  # the first try and its one repeat (retries=1)
     with pytest.raises(ApiError) as info:
-        run(Handler, dict(phone_number=IN_A2P, messaging_service="Support A2P"), client)
+        run(Handler, dict(phone_number=IN_A2P, messaging_service="Support A2P", retries=1), client)
     assert not pooled(client, IN_A2P) and not in_a2p(client, IN_A2P)
     assert "joining the Proxy service failed" in info.value.msg
     assert "%s is not in Messaging Service Support A2P" % IN_A2P in info.value.msg
@@ -270,4 +274,37 @@ def test_pool_join_and_rejoin_both_failing_names_both():
     client.calls = []
     run(Handler, dict(phone_number=IN_A2P, messaging_service="Support A2P"), client)
     assert [w[0] for w in client.writes] == ["create proxy_number", "create messaging_number"]
+    assert in_a2p(client, IN_A2P) and pooled(client, IN_A2P)
+
+
+# -- every write through write_once: UpdateService and leave ---------------------------------------------
+
+
+def test_defer_update_whose_answer_was_lost_is_found_on_re_reading_and_not_sent_again():
+    client = fake()
+    client.fail("update messaging_service", requests.exceptions.ConnectionError("reset"), applied=True)
+    module, result = run(Address, address_args(), client)
+    assert [w[0] for w in client.writes].count("update messaging_service") == 1
+    assert "fetch messaging_service" in client.names()
+    assert any("UseInboundWebhookOnNumber=true): the answer was lost in transit; found it applied on re-reading" in w
+               for w in module.warnings)
+    assert in_a2p(client, IN_A2P) and pooled(client, IN_A2P)
+
+
+def test_defer_update_not_applied_is_read_again_and_repeated():
+    client = fake()
+    client.fail("update messaging_service", error(503))
+    module, result = run(Address, address_args(), client)
+    assert [w[0] for w in client.writes].count("update messaging_service") == 2
+    assert any("not applied on re-reading, sent again (retry 1 of 5)" in w for w in module.warnings)
+    assert result["messaging_services"][0]["changed"] is True
+
+
+def test_leave_whose_retries_are_used_up_is_read_again_and_counts_when_gone():
+    client = fake(defers=True)
+    client.fail("delete messaging_number", error(503), applied=True)  # applied, answered 503 (retries used up)
+    module, result = run(Address, address_args(), client)
+    assert [w[0] for w in client.writes].count("delete messaging_number") == 1
+    assert "fetch messaging_number" in client.names()
+    assert any("Twilio answered HTTP 503; found it deleted on re-reading" in w for w in module.warnings)
     assert in_a2p(client, IN_A2P) and pooled(client, IN_A2P)
