@@ -117,17 +117,27 @@ def test_every_sid_a_target_names_is_in_its_seed(target):
     assert not missing, "%s names %s, which its seed does not have" % (target, sorted(missing))
 
 
-@pytest.mark.parametrize("seed", sorted(glob.glob(os.path.join(REPO, "tests", "simulator", "seeds", "*.yml"))
-                                        + glob.glob(os.path.join(TARGETS, "*", "seed*.yml"))
-                                        + glob.glob(os.path.join(REPO, "tests", "integration", "*", "*.yml"))),
-                         ids=lambda p: os.path.relpath(p, REPO))
+def _is_seed(path):
+    with open(path) as handle:
+        data = yaml.safe_load(handle)
+    return isinstance(data, dict) and "accounts" in data
+
+
+SEEDS = sorted(p for p in glob.glob(os.path.join(REPO, "tests", "simulator", "seeds", "*.yml"))
+               + glob.glob(os.path.join(TARGETS, "*", "seed*.yml"))
+               + glob.glob(os.path.join(REPO, "tests", "integration", "*", "*.yml")) if _is_seed(p))
+
+
+def test_the_seeds_are_found():
+    assert os.path.join(REPO, "tests", "simulator", "seeds", "default.yml") in SEEDS and len(SEEDS) > 10
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: os.path.relpath(p, REPO))
 def test_what_a_seed_names_exists(seed):
     """A seed's Flex Configuration, Flex Flows and Conversations addresses name services and TaskRouter
     resources that exist (made from the references when the seed does not list them)."""
     with open(seed) as handle:
         data = yaml.safe_load(handle)
-    if not isinstance(data, dict) or "accounts" not in data:
-        pytest.skip("not a seed")
     accounts = SeedLoader(data).accounts()
     for account in accounts.values():
         config = account.flex_configuration or {}
