@@ -631,8 +631,8 @@ def migrate_problems(state, channel):
             if n["sid"] in numbers]
     problems = []
     want_flows, want_addresses = (0, 1) if channel == "conversations" else (1, 0)
-    for what, counter, want in (("SMS addresses", flows, want_flows), ("Conversations addresses", addresses,
-                                                                        want_addresses)):
+    expected = (("SMS addresses", flows, want_flows), ("Conversations addresses", addresses, want_addresses))
+    for what, counter, want in expected:
         wrong = sorted(p for p in phones if counter.get(p, 0) != want)
         if wrong:
             problems.append("%d numbers without exactly %d %s" % (len(wrong), want, what))
@@ -643,8 +643,8 @@ def migrate_problems(state, channel):
         if handled:
             problems.append("%d numbers with sms_url or sms_application_sid set" % len(handled))
     elif sorted(pool) != sorted(numbers):
-        problems.append("%d of %d numbers in the Flex Proxy Service (%d entries)" % (len(set(pool)), len(numbers),
-                                                                                    len(pool)))
+        problems.append("%d of %d numbers in the Flex Proxy Service (%d entries)"
+                        % (len(set(pool)), len(numbers), len(pool)))
     return problems
 
 
