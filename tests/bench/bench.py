@@ -476,86 +476,79 @@ class Bench(object):
                 # Information only: a no-change run sends a few requests per account and is all CPU.
                 self.add_info(label, detail)
 
-    def soak(self):
-        """The role over 50 new numbers under faults, per fault seed: runs needed, then a rerun (issue 12)."""
+    def _soak_setup(self, seed):
+        """What both soaks start from: the fault spec of one_run_faults.yml, the seed's account, the environment
+        and the command of play.py (which runs an inner playbook until it succeeds and reports each run)."""
         with open(os.path.join(RELIABILITY, "one_run_faults.yml")) as handle:
             spec = yaml.safe_load(handle)
-        seed = os.path.join(RELIABILITY, "seed_50_numbers.yml")
         with open(seed) as handle:
             account = yaml.safe_load(handle)["accounts"][0]
         env = dict(self.env(), FLEXOPS_SIM_URL=self.sim.url, TWILIO_ACCOUNT_SID=account["sid"],
                    TWILIO_AUTH_TOKEN=account["auth_token"])
         play = [sys.executable, os.path.join(RELIABILITY, "play.py"), "--output-dir", self.tmp]
-        role_50 = ["--", "-i", os.path.join(REPO, "tests", "integration", "inventory.yml"),
-                   os.path.join(RELIABILITY, "role_50.yml")]
+        return spec, account, env, play
+
+    def _soak_round(self, account, env, play, inner, problems_of):
+        """One soak round under the faults set: the inner playbook until it succeeds (at most 6 runs), the state
+        checked by ``problems_of(state)``, then one rerun. Returns what the checks report."""
+        inner = ["--", "-i", os.path.join(REPO, "tests", "integration", "inventory.yml")] + inner
 
         def runs(*options):
-            proc = subprocess.run(play + list(options) + role_50, cwd=self.tmp, env=env, stdout=subprocess.PIPE,
+            proc = subprocess.run(play + list(options) + inner, cwd=self.tmp, env=env, stdout=subprocess.PIPE,
                                   check=True)
             return json.loads(proc.stdout.decode("utf-8"))["runs"]
 
+        mark = self.sim.app.log.next_seq
+        first = runs("--attempts", "6")
+        problems = problems_of(self.sim.state()[account["sid"]])
+        rerun_mark = self.sim.app.log.next_seq
+        rerun = runs()[0]
+        entries = self.sim.log(mark)
+        rerun_entries = self.sim.log(rerun_mark)
+        rerun_writes = sum(1 for e in rerun_entries if e["write"])
+        ok = (len(first) == 1 and first[0]["rc"] == 0 and not problems and rerun["rc"] == 0
+              and (rerun["recap"] or {}).get("changed") == 0 and rerun_writes == 0)
+        return dict(ok=ok, first=first, problems="; ".join(problems) or "every number complete", rerun=rerun,
+                    entries=entries, first_entries=entries[:len(entries) - len(rerun_entries)],
+                    rerun_writes=rerun_writes, rerun_changed=(rerun["recap"] or {}).get("changed"))
+
+    def soak(self):
+        """The role over 50 new numbers under faults, per fault seed: runs needed, then a rerun (issue 12)."""
+        seed = os.path.join(RELIABILITY, "seed_50_numbers.yml")
+        spec, account, env, play = self._soak_setup(seed)
         for fault_seed in spec["seeds"]:
             self.reset(seed)
             self.sim.set_faults(seed=fault_seed, **spec["faults"])
-            mark = self.sim.app.log.next_seq
-            first = runs("--attempts", "6")
-            problems = soak_problems(self.sim.state()[account["sid"]])
-            rerun_mark = self.sim.app.log.next_seq
-            rerun = runs()[0]
-            entries = self.sim.log(mark)
-            rerun_writes = sum(1 for e in self.sim.log(rerun_mark) if e["write"])
-            ok = (len(first) == 1 and first[0]["rc"] == 0 and not problems and rerun["rc"] == 0
-                  and (rerun["recap"] or {}).get("changed") == 0 and rerun_writes == 0)
+            r = self._soak_round(account, env, play, [os.path.join(RELIABILITY, "role_50.yml")], soak_problems)
             self.add_check(
-                "soak seed %d: runs needed" % fault_seed, "1 run, complete; rerun changed=0, no write", ok,
+                "soak seed %d: runs needed" % fault_seed, "1 run, complete; rerun changed=0, no write", r["ok"],
                 "%d run(s) (rc %s, %s s); %d requests, %d faulted; %s; rerun changed=%s, %d writes" % (
-                    len(first), [r["rc"] for r in first], [r["seconds"] for r in first], len(entries),
-                    sum(1 for e in entries if e.get("fault")), "; ".join(problems) or "every number complete",
-                    (rerun["recap"] or {}).get("changed"), rerun_writes))
+                    len(r["first"]), [x["rc"] for x in r["first"]], [x["seconds"] for x in r["first"]],
+                    len(r["entries"]), sum(1 for e in r["entries"] if e.get("fault")), r["problems"],
+                    r["rerun_changed"], r["rerun_writes"]))
 
     def soakmig(self):
         """The migration soak (issue 12 for issue 15): 20 legacy numbers to Flex Conversations and back, under faults,
         per fault seed: runs needed per direction, then a rerun each (the targets reliability_migrate_soak and
         reliability_downgrade_soak; here both directions one after the other, from the state the first leaves)."""
-        with open(os.path.join(RELIABILITY, "one_run_faults.yml")) as handle:
-            spec = yaml.safe_load(handle)
         seed = os.path.join(REPO, "tests", "integration", "targets", "reliability_migrate_soak", "seed.yml")
-        with open(seed) as handle:
-            account = yaml.safe_load(handle)["accounts"][0]
-        env = dict(self.env(), FLEXOPS_SIM_URL=self.sim.url, TWILIO_ACCOUNT_SID=account["sid"],
-                   TWILIO_AUTH_TOKEN=account["auth_token"])
-        play = [sys.executable, os.path.join(RELIABILITY, "play.py"), "--output-dir", self.tmp]
-
-        def runs(channel, *options):
-            inner = ["--", "-i", os.path.join(REPO, "tests", "integration", "inventory.yml"),
-                     os.path.join(RELIABILITY, "migrate_20.yml"), "-e", "channel=%s" % channel]
-            proc = subprocess.run(play + list(options) + inner, cwd=self.tmp, env=env, stdout=subprocess.PIPE,
-                                  check=True)
-            return json.loads(proc.stdout.decode("utf-8"))["runs"]
-
+        spec, account, env, play = self._soak_setup(seed)
         for fault_seed in spec["seeds"]:
             self.reset(seed)
             self.sim.set_faults(seed=fault_seed, **spec["faults"])
             for channel in ("conversations", "legacy"):
-                mark = self.sim.app.log.next_seq
-                first = runs(channel, "--attempts", "6")
-                problems = migrate_problems(self.sim.state()[account["sid"]], channel)
-                rerun_mark = self.sim.app.log.next_seq
-                rerun = runs(channel)[0]
-                entries = self.sim.log(mark)
-                first_entries = entries[:len(entries) - len(self.sim.log(rerun_mark))]
-                rerun_writes = sum(1 for e in self.sim.log(rerun_mark) if e["write"])
-                ok = (len(first) == 1 and first[0]["rc"] == 0 and not problems and rerun["rc"] == 0
-                      and (rerun["recap"] or {}).get("changed") == 0 and rerun_writes == 0)
+                r = self._soak_round(account, env, play,
+                                     [os.path.join(RELIABILITY, "migrate_20.yml"), "-e", "channel=%s" % channel],
+                                     lambda state, c=channel: migrate_problems(state, c))
+                first = r["first_entries"]
                 self.add_check(
                     "soakmig seed %d %s: runs needed" % (fault_seed, "migration" if channel == "conversations"
                                                          else "downgrade"),
-                    "1 run, complete; rerun changed=0, no write", ok,
-                    "%d run(s) (rc %s, %s s); %d requests, %d writes, %d faulted; %s; rerun changed=%s, %d writes (%s s)" % (
-                        len(first), [r["rc"] for r in first], [r["seconds"] for r in first], len(first_entries),
-                        sum(1 for e in first_entries if e["write"]), sum(1 for e in first_entries if e.get("fault")),
-                        "; ".join(problems) or "every number complete", (rerun["recap"] or {}).get("changed"),
-                        rerun_writes, rerun["seconds"]))
+                    "1 run, complete; rerun changed=0, no write", r["ok"],
+                    "%d run(s) (rc %s, %s s); %d requests, %d writes, %d faulted; %s; rerun changed=%s, %d writes (%s s)"
+                    % (len(r["first"]), [x["rc"] for x in r["first"]], [x["seconds"] for x in r["first"]], len(first),
+                       sum(1 for e in first if e["write"]), sum(1 for e in first if e.get("fault")), r["problems"],
+                       r["rerun_changed"], r["rerun_writes"], r["rerun"]["seconds"]))
 
     def route1000(self):
         """Issue 13: flex_sms_route_info over the 1,000 numbers of the flex_sms_route_info_budget seed."""
