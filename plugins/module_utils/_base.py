@@ -314,14 +314,20 @@ class TwilioModule(object):
         if before is None:
             return False
         self.add_diff(label, before, None)
-        if not self.check_mode:
-            verify = (lambda: None if reread() is not None else True) if reread else None
-            # Gone already (404): a DELETE retried after its answer was lost, or someone else deleted it.
-            gone = self.write_once("Deleting %s" % label, lambda: self.fetch("Deleting %s" % label, delete, missing=_GONE),
-                                   verify=verify, repeat=False, found="it deleted") is _GONE
-            if gone:
-                self.warn("Deleting %s: Twilio answered 404, the resource is gone already." % label)
+        if not self.check_mode and self.delete_once(label, delete, reread):
+            self.warn("Deleting %s: Twilio answered 404, the resource is gone already." % label)
         return True
+
+    def delete_once(self, label, delete, reread=None):
+        """Send ``delete()`` through ``write_once`` (no diff: ``remove`` adds it, a replacement has its own).
+
+        Returns True when Twilio answered 404: gone already (a DELETE retried
+        after its answer was lost, or someone else deleted it). ``reread()`` as
+        for ``remove``. Never call it in check mode.
+        """
+        verify = (lambda: None if reread() is not None else True) if reread else None
+        return self.write_once("Deleting %s" % label, lambda: self.fetch("Deleting %s" % label, delete, missing=_GONE),
+                               verify=verify, repeat=False, found="it deleted") is _GONE
 
     @staticmethod
     def changes(before, wanted):

@@ -473,9 +473,7 @@ def replace(m, entry, live, before, planned):
 
     def delete(what):
         # 404 counts as deleted (a DELETE retried after its answer was lost); re-read when the retries are used up.
-        what = "Deleting %s (%s)" % (what, live["sid"])
-        m.write_once(what, lambda: m.fetch(what, old.delete), repeat=False, found="it deleted",
-                     verify=lambda: None if address_by_sid(m, live["sid"]) is not None else True)
+        m.delete_once("%s (%s)" % (what, live["sid"]), old.delete, reread=lambda: address_by_sid(m, live["sid"]))
 
     if "phone_number" in planned["replaced"]:
         written = make()  # another number: the new address first, the old number keeps its path until then
