@@ -5,11 +5,13 @@
 """Internal to the flexops.twilio collection, not a public API: a Conversations address configuration used as a Flex
 Conversations address.
 
-The one table of its settings (option, argument spec, auto-creation types it
-belongs to, SDK keyword, response key), the mapping between the Conversations
+The Conversations address kind: the one table of its settings (option,
+argument spec, auto-creation types it belongs to, SDK keyword, response key)
+as an ``_address_kind.Kind`` (``KIND``), the mapping between the Conversations
 v1 ``Configuration/Addresses`` resource and the option names of
-flex_conversations_address, what one entry means (its checks, the settings it
-wants, what forces a replacement), and the look-ups of a number's address.
+flex_conversations_address, its own branches of what an entry means (the
+settings it wants, what forces a replacement), and the look-ups and writes of
+a number's address. The entry rules every kind shares are in _address_kind.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,18 +20,13 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.flexops.twilio.plugins.module_utils import _address_kind as machinery
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
-from ansible_collections.flexops.twilio.plugins.module_utils import _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils import _studio
+from ansible_collections.flexops.twilio.plugins.module_utils._address_kind import CLEARED, Kind
 from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none, to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import Resolver
-from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
-    check_e164,
-    check_sid,
-    check_sid_or_name,
-    check_url,
-    is_sid,
-)
 
 ADDRESS_TYPE = "sms"
 AUTO_TYPES = ("studio", "webhook", "default")
@@ -40,7 +37,6 @@ WEBHOOK_FILTERS = (
     "onConversationRemoved", "onParticipantAdded", "onParticipantUpdated", "onParticipantRemoved", "onDeliveryUpdated",
 )
 PAGE_SIZE = 50  # the most the list API allows
-RETRY_RANGE = (0, 3)
 COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
 
 # Every setting: option, argument spec, auto-creation types it belongs to (None: all),
@@ -61,25 +57,17 @@ SETTINGS_TABLE = (
      "auto_creation_webhook_filters", "webhook_filters"),
     ("address_country", dict(type="str"), None, "address_country", None),
 )
-SETTINGS = tuple(row[0] for row in SETTINGS_TABLE)
-TYPE_OPTIONS = tuple(row[0] for row in SETTINGS_TABLE if row[2])
+KIND = Kind(
+    SETTINGS_TABLE, "auto_creation_type", AUTO_TYPES, DEFAULT_AUTO_TYPE, "Conversations address", "address_configuration",
+    sid_options=(("conversation_service_sid", "conversation_service"),), ranges=(("retry_count", (0, 3)),),
+    nonempty_lists=("webhook_filters",), checked=(("conversation_service_sid", "conversation_service"),),
+)
+SETTINGS = KIND.settings
+TYPE_OPTIONS = KIND.type_options
 # What the API cannot update: a change is a delete and a create.
 FIXED = ("type", "phone_number", "address_country")
-
-# Marks a setting of the old auto-creation type when the type is switched: "" in the diff's "after", never sent.
-CLEARED = ""
-
-
-def entry_options():
-    """The argument spec of the settings (module-level options and list-entry suboptions alike)."""
-    return dict((row[0], dict(row[1])) for row in SETTINGS_TABLE)
-
-
-def types_for(option):
-    for row in SETTINGS_TABLE:
-        if row[0] == option and row[2]:
-            return row[2]
-    return AUTO_TYPES
+entry_options = KIND.entry_options
+types_for = KIND.types_for
 
 
 def managed_view(address):
@@ -135,43 +123,16 @@ def validate_entry(entry):
     """Input checks of one entry that need no request."""
     if entry["auto_creation_type"] == "task":
         raise task_refused(entry)
-    check_e164(entry.name("phone_number"), entry.phone_number)
-    check_sid(entry.name("sid"), entry.sid, "address_configuration")
-    check_sid(entry.name("conversation_service_sid"), entry["conversation_service_sid"], "conversation_service")
-    check_sid_or_name(entry.name("studio_flow"), entry["studio_flow"], "studio_flow")
-    check_url(entry.name("webhook_url"), entry["webhook_url"])
-    if entry["friendly_name"] is not None and not entry["friendly_name"].strip():
-        raise ValidationError("%s must not be empty: give a name or leave it out." % entry.name("friendly_name"),
-                              option=entry.name("friendly_name"), fix="Give a name or leave it out.")
+    machinery.validate_entry(KIND, entry, extra=check_country)
+
+
+def check_country(entry):
     country = entry["address_country"]
     if country is not None and not COUNTRY_RE.match(country):
         raise ValidationError(
             "%s=%r is not an ISO 3166-1 alpha-2 country code: write two capital letters, for example 'US'."
             % (entry.name("address_country"), country), option=entry.name("address_country"),
             fix="Write two capital letters, for example 'US'.")
-    low, high = RETRY_RANGE
-    if entry["retry_count"] is not None and not low <= entry["retry_count"] <= high:
-        raise ValidationError("%s=%s is out of range: it must be from %d to %d." % (
-            entry.name("retry_count"), entry["retry_count"], low, high), code="out_of_range", option=entry.name("retry_count"),
-            fix="Set it from %d to %d." % (low, high))
-    if entry["webhook_filters"] is not None and not entry["webhook_filters"]:
-        raise ValidationError("%s is empty: give at least one event or leave it out." % entry.name("webhook_filters"),
-                              option=entry.name("webhook_filters"), fix="Give at least one event or leave it out.")
-    if entry["auto_creation_type"] is not None:
-        for option in TYPE_OPTIONS:
-            if entry[option] is not None:
-                check_type_fit(entry, option, entry["auto_creation_type"], "auto_creation_type=%s" % entry["auto_creation_type"])
-    else:
-        given = [o for o in TYPE_OPTIONS if entry[o] is not None]
-        fitting = set(AUTO_TYPES)
-        for option in given:
-            fitting &= set(types_for(option))
-        if not fitting:
-            raise ValidationError(
-                "%s belong to different auto-creation types: keep only the settings of one type and set "
-                "auto_creation_type." % " and ".join(entry.name(o) for o in given),
-                code="mixed_integration_types", option=entry.name(given[0]),
-                fix="Keep only the settings of one type and set auto_creation_type.")
 
 
 def task_refused(entry, carried=False):
@@ -185,16 +146,6 @@ def task_refused(entry, carried=False):
         fix="Set %s to studio (with a flow that reaches Send to Flex) or webhook." % option)
 
 
-def check_type_fit(entry, option, auto_type, why):
-    types = types_for(option)
-    if auto_type not in types:
-        raise ValidationError(
-            "%s is only used with auto_creation_type=%s, but %s: remove %s or change auto_creation_type."
-            % (entry.name(option), "/".join(types), why, entry.name(option)),
-            code="option_conflict", option=entry.name(option),
-            fix="Remove %s or change auto_creation_type." % entry.name(option))
-
-
 def wanted_fields(entry, before, resolver):
     """The managed fields the entry asks for, given the live ones (``before``; None when creating).
 
@@ -203,57 +154,22 @@ def wanted_fields(entry, before, resolver):
     ``flex_default(key, option)`` and ``check_exists(option, kind, value)`` (_flex_flow.Resolver): a
     ``conversation_service_sid`` the task sets is fetched before it is written, unless it is the live one.
     """
-    creating = before is None
-    live_type = None if creating else before.get("auto_creation_type")
-    wanted_type = entry["auto_creation_type"]
-    switching = not creating and wanted_type is not None and wanted_type != live_type
-    effective = wanted_type or live_type or DEFAULT_AUTO_TYPE
-    fresh = creating or switching
-    if wanted_type is None:
-        why = ("a new address gets auto_creation_type=%s (the default)" % DEFAULT_AUTO_TYPE if creating
-               else "the address of %s uses auto_creation_type=%s" % (entry.phone_number, live_type))
-        for option in TYPE_OPTIONS:
-            if entry[option] is not None:
-                check_type_fit(entry, option, effective, why)
-    wanted = dict(
-        type=ADDRESS_TYPE,
-        phone_number=entry.phone_number,
-        friendly_name=entry["friendly_name"] or ("Flex Conversations %s" % entry.phone_number if creating else None),
-        enabled=entry["enabled"] if entry["enabled"] is not None else (True if creating else None),
-        auto_creation_type=wanted_type or (DEFAULT_AUTO_TYPE if creating else None),
-        address_country=entry["address_country"],
-    )
+    creating, switching, effective, fresh = machinery.fit_live_type(KIND, entry, before)
+    wanted = machinery.common_wanted(KIND, entry, creating, "Flex Conversations %s")
+    wanted.update(type=ADDRESS_TYPE, address_country=entry["address_country"])
     if effective == "studio":
-        value = entry["studio_flow"]
-        defaulted = value is None and fresh
-        if defaulted:
-            value = lookups.DEFAULT_STUDIO_FLOW
-        if value is not None and is_sid(value, "studio_flow") and value == (before or {}).get("studio_flow"):
-            wanted["studio_flow"] = value  # the live one: nothing is sent, nothing to check
-        elif value is not None:
-            # A SID is fetched (one cached GET) to be sure the flow exists before it is written (issue 12).
-            wanted["studio_flow"] = resolver.studio_flow_sid(value, defaulted, entry.name("studio_flow"))
+        wanted["studio_flow"] = machinery.wanted_studio_flow(entry, before, resolver, fresh)
         wanted["retry_count"] = entry["retry_count"]
     elif effective == "webhook":
-        if entry["webhook_url"] is None and fresh:
-            what = "Creating %s" % label(entry.phone_number) if creating else "Switching %s to webhook" % label(
-                entry.phone_number)
-            raise ValidationError(
-                "%s needs webhook_url with auto_creation_type=webhook: set %s (an https URL)."
-                % (what, entry.name("webhook_url")), code="missing_option", option=entry.name("webhook_url"),
-                fix="Set %s (an https URL)." % entry.name("webhook_url"))
+        machinery.require_webhook(KIND, entry, creating, fresh)
         wanted["webhook_url"] = entry["webhook_url"]
         wanted["webhook_method"] = entry["webhook_method"]
         wanted["webhook_filters"] = sorted(entry["webhook_filters"]) if entry["webhook_filters"] else None
     wanted["conversation_service_sid"] = entry["conversation_service_sid"] or (
         resolver.flex_default("flex_service_instance_sid", entry.name("conversation_service_sid")) if creating else None)
-    service = entry["conversation_service_sid"]
-    if service is not None and service != (before or {}).get("conversation_service_sid"):
-        resolver.check_exists(entry.name("conversation_service_sid"), "conversation_service", service)
+    machinery.check_given(KIND, entry, before, wanted, resolver)
     if switching:
-        for option in TYPE_OPTIONS:
-            if effective not in types_for(option) and before.get(option) is not None:
-                wanted[option] = CLEARED
+        machinery.clear_other_types(KIND, effective, before, wanted)
     return dict((k, v) for k, v in wanted.items() if v is not None)
 
 
@@ -333,46 +249,19 @@ def update(m, sid, changes):
 # -- entries, plan and writes (shared by flex_conversations_address and the migration) -------------------
 
 
-class AddressEntry(_runner.Entry):
+class AddressEntry(machinery.AddressEntry):
     """One number of flex_conversations_address (``phone_number``, ``sid``)."""
 
-    list_option = "addresses"
-    key = "phone_number"
-
-    def __init__(self, values, phone_number=None, sid=None, index=None, own=()):
-        super(AddressEntry, self).__init__(values, index=index, own=own, phone_number=phone_number, sid=sid)
-        self.studio_flow = None  # the Studio flow report, with check_send_to_flex
-
-    @property
-    def label(self):
-        return label(self.phone_number, self.sid)
+    noun = KIND.noun
 
 
 def entries_from(params):
     """The task's entries: module-level settings are defaults of every list entry; a setting of another
-    auto-creation type than an entry's own is not."""
-    defaults = dict((k, params.get(k)) for k in SETTINGS)
-    if params.get("addresses") is None:
-        return [AddressEntry(dict(defaults), phone_number=params.get("phone_number"), sid=params.get("sid"))]
-    if not params["addresses"]:
-        raise ValidationError("addresses is empty: give at least one entry with phone_number.", option="addresses",
-                              fix="Give at least one entry with phone_number.")
-    entries, seen = [], {}
-    for index, item in enumerate(params["addresses"]):
-        values = dict(defaults)
-        own = [k for k in SETTINGS if item.get(k) is not None]
-        values.update((k, item[k]) for k in own)
-        if item.get("auto_creation_type") is not None:
-            for option in TYPE_OPTIONS:
-                if option not in own and item["auto_creation_type"] not in types_for(option):
-                    values[option] = None
-        number = item["phone_number"]
-        if number in seen:
-            raise ValidationError("addresses[%d] and addresses[%d] both have phone_number=%s: give each number once."
-                                  % (seen[number], index, number), code="duplicate_entry",
-                                  option="addresses[%d].phone_number" % index, fix="Give each number once.")
-        seen[number] = index
-        entries.append(AddressEntry(values, index=index, own=own, phone_number=number, sid=None))
+    auto-creation type than an entry's own is not. A number given twice is refused."""
+    entries = machinery.entries_from(KIND, params, AddressEntry)
+    duplicate = machinery.first_duplicate(entries)
+    if duplicate is not None:
+        raise duplicate
     return entries
 
 

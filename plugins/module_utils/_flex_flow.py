@@ -16,25 +16,13 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.flexops.twilio.plugins.module_utils import _lookups, _runner
+from ansible_collections.flexops.twilio.plugins.module_utils import _address_kind as machinery
+from ansible_collections.flexops.twilio.plugins.module_utils import _lookups
+from ansible_collections.flexops.twilio.plugins.module_utils._address_kind import CLEARED
 from ansible_collections.flexops.twilio.plugins.module_utils._base import applied
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
-from ansible_collections.flexops.twilio.plugins.module_utils._integrations import (
-    INTEGER_OPTIONS,
-    INTEGRATION_OPTIONS,
-    INTEGRATION_TYPES,
-    SETTINGS,
-    SETTINGS_TABLE,
-    normalise_type,
-    types_for,
-)
-from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
-    check_e164,
-    check_sid,
-    check_sid_or_name,
-    check_url,
-    is_sid,
-)
+from ansible_collections.flexops.twilio.plugins.module_utils._integrations import INTEGER_OPTIONS, KIND, SETTINGS_TABLE
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import is_sid
 
 
 # User-facing integration type -> the API's IntegrationType value.
@@ -57,10 +45,6 @@ TOP_FIELDS = (
     ("janitor_enabled", "janitor_enabled"),
     ("long_lived", "long_lived"),
 )
-
-# Marks an integration setting of the old type when the type is switched:
-# it shows as "" in the diff's "after" and is never sent.
-CLEARED = ""
 
 _FLOW_SID_RE = re.compile(r"FO[0-9a-fA-F]{32}")
 
@@ -172,16 +156,6 @@ def summary(flow):
 # -- one flex_sms_address entry ---------------------------------------------------
 
 DEFAULT_TASK_CHANNEL = "sms"
-RANGES = {
-    "retry_count": (0, 3),
-    "priority": (0, 2147483647),
-    "timeout": (1, 1209600),
-}
-SID_OPTIONS = (
-    ("chat_service_sid", "chat_service"),
-    ("workspace_sid", "workspace"),
-    ("workflow_sid", "workflow"),
-)
 
 UNREACHABLE_FIX = (
     "Messages to these SMS addresses would never reach a Flex agent. In Studio, connect the Trigger's Incoming "
@@ -189,19 +163,10 @@ UNREACHABLE_FIX = (
     "(studio_flow), or set check_send_to_flex to warn to set the addresses up anyway")
 
 
-class Entry(_runner.Entry):
+class Entry(machinery.AddressEntry):
     """One number's wanted settings (an O(addresses) entry, or the single form's options)."""
 
-    list_option = "addresses"
-    key = "phone_number"
-
-    def __init__(self, values, phone_number=None, sid=None, index=None, own=()):
-        super(Entry, self).__init__(values, index=index, own=own, phone_number=phone_number, sid=sid)
-        self.studio_flow = None  # the Studio flow report, with check_send_to_flex
-
-    @property
-    def label(self):
-        return "SMS address %s" % (self.phone_number or self.sid)
+    noun = KIND.noun
 
 
 def live_view(flow):
@@ -213,48 +178,7 @@ def live_view(flow):
 
 def validate_entry(entry):
     """Input checks of one entry that need no request; normalises integration_type."""
-    check_e164(entry.name("phone_number"), entry.phone_number)
-    check_sid(entry.name("sid"), entry.sid, "flex_flow")
-    for option, kind in SID_OPTIONS:
-        check_sid(entry.name(option), entry[option], kind)
-    check_sid_or_name(entry.name("studio_flow"), entry["studio_flow"], "studio_flow")
-    check_sid_or_name(entry.name("task_channel"), entry["task_channel"], "task_channel")
-    check_url(entry.name("webhook_url"), entry["webhook_url"])
-    if entry["friendly_name"] is not None and not entry["friendly_name"].strip():
-        raise ValidationError("%s must not be empty: give a name or leave it out." % entry.name("friendly_name"),
-                              option=entry.name("friendly_name"), fix="Give a name or leave it out.")
-    for option, (low, high) in RANGES.items():
-        value = entry[option]
-        if value is not None and not low <= value <= high:
-            raise ValidationError("%s=%s is out of range: it must be from %d to %d." % (entry.name(option), value, low, high),
-                                  code="out_of_range", option=entry.name(option), fix="Set it from %d to %d." % (low, high))
-    entry.values["integration_type"] = normalise_type(entry["integration_type"])
-    itype = entry["integration_type"]
-    given = [o for o in INTEGRATION_OPTIONS if entry[o] is not None]
-    if itype is not None:
-        for option in given:
-            check_type_fit(entry, option, itype, "integration_type=%s" % itype)
-    else:
-        fitting = set(INTEGRATION_TYPES)
-        for option in given:
-            fitting &= set(types_for(option))
-        if not fitting:
-            raise ValidationError(
-                "%s belong to different integration types (%s): keep only the settings of one "
-                "integration type and set integration_type." % (
-                    " and ".join(entry.name(o) for o in given),
-                    "; ".join("%s: %s" % (entry.name(o), "/".join(types_for(o))) for o in given)),
-                code="mixed_integration_types", option=entry.name(given[0]),
-                fix="Keep only the settings of one integration type and set integration_type.")
-
-
-def check_type_fit(entry, option, itype, why):
-    types = types_for(option)
-    if itype not in types:
-        raise ValidationError(
-            "%s is only used with integration_type=%s, but %s: remove %s or change integration_type."
-            % (entry.name(option), "/".join(types), why, entry.name(option)), code="option_conflict",
-            option=entry.name(option), fix="Remove %s or change integration_type." % entry.name(option))
+    machinery.validate_entry(KIND, entry)
 
 
 def select_flow(flows, entry, state, account_sid=""):
@@ -301,44 +225,14 @@ def wanted_fields(entry, before, resolver):
     sure the flow exists, unless it is the live value), ``flex_default(key, option)`` and
     ``same_task_channel(workspace_sid, a, b)``.
     """
-    creating = before is None
-    live_type = None if creating else before.get("integration_type")
-    itype = entry["integration_type"]
-    switching = not creating and itype is not None and itype != live_type
-    effective = itype or live_type or "studio"
-    fresh = creating or switching
-    if itype is None:
-        why = ("a new SMS address gets integration_type=studio (the default)" if creating
-               else "the SMS address of %s uses integration_type=%s" % (entry.phone_number or entry.sid, live_type))
-        for option in INTEGRATION_OPTIONS:
-            if entry[option] is not None:
-                check_type_fit(entry, option, effective, why)
-
-    wanted = dict(
-        phone_number=entry.phone_number,
-        friendly_name=entry["friendly_name"] or ("SMS %s" % entry.phone_number if creating else None),
-        enabled=entry["enabled"] if entry["enabled"] is not None else (True if creating else None),
-        janitor_enabled=entry["janitor_enabled"],
-        long_lived=entry["long_lived"],
-        integration_type=itype or ("studio" if creating else None),
-    )
+    creating, switching, effective, fresh = machinery.fit_live_type(KIND, entry, before)
+    wanted = machinery.common_wanted(KIND, entry, creating, "SMS %s")
+    wanted.update(janitor_enabled=entry["janitor_enabled"], long_lived=entry["long_lived"])
     if effective == "studio":
-        value = entry["studio_flow"]
-        defaulted = value is None and fresh
-        if defaulted:
-            value = _lookups.DEFAULT_STUDIO_FLOW
-        if value is not None and is_sid(value, "studio_flow") and value == (before or {}).get("studio_flow"):
-            wanted["studio_flow"] = value  # the live one: nothing is sent, nothing to check
-        elif value is not None:
-            wanted["studio_flow"] = resolver.studio_flow_sid(value, defaulted, entry.name("studio_flow"))
+        wanted["studio_flow"] = machinery.wanted_studio_flow(entry, before, resolver, fresh)
         wanted["retry_count"] = entry["retry_count"]
     elif effective == "webhook":
-        if entry["webhook_url"] is None and fresh:
-            raise ValidationError(
-                "%s needs webhook_url with integration_type=webhook: set %s (an https URL)."
-                % ("Creating " + entry.label if creating else "Switching %s to webhook" % entry.label,
-                   entry.name("webhook_url")), code="missing_option", option=entry.name("webhook_url"),
-                fix="Set %s (an https URL)." % entry.name("webhook_url"))
+        machinery.require_webhook(KIND, entry, creating, fresh)
         wanted["webhook_url"] = entry["webhook_url"]
         wanted["retry_count"] = entry["retry_count"]
     else:
@@ -358,30 +252,9 @@ def wanted_fields(entry, before, resolver):
     wanted["chat_service_sid"] = entry["chat_service_sid"] or (
         resolver.flex_default("chat_service_instance_sid", entry.name("chat_service_sid")) if creating else None)
     if switching:
-        for option, _kw, _keys, types in INTEGRATION_FIELDS:
-            if effective not in types and before.get(option) is not None:
-                wanted[option] = CLEARED
-    check_given(entry, before, wanted, resolver)
+        machinery.clear_other_types(KIND, effective, before, wanted)
+    machinery.check_given(KIND, entry, before, wanted, resolver)
     return dict((k, v) for k, v in wanted.items() if v is not None)
-
-
-# Settings that name a Twilio resource, fetched before they are written (issue 12): option -> kind of _lookups.check_exists.
-CHECKED = (("chat_service_sid", "chat_service"), ("workspace_sid", "workspace"), ("workflow_sid", "workflow"),
-           ("task_channel", "task_channel"))
-
-
-def check_given(entry, before, wanted, resolver):
-    """Fetch what the entry's own settings name before they are written: only values the task sets (a default
-    from the Flex Configuration needs no check) that differ from the live ones (nothing is sent for those)."""
-    live = before or {}
-    workspace = wanted.get("workspace_sid") or live.get("workspace_sid")
-    for option, kind in CHECKED:
-        value = entry[option]
-        if value is None or wanted.get(option) != value or live.get(option) == value:
-            continue
-        if kind in ("workflow", "task_channel") and not workspace:
-            continue  # no workspace to look in: Twilio decides
-        resolver.check_exists(entry.name(option), kind, value, workspace if kind in ("workflow", "task_channel") else None)
 
 
 def is_collision(exc):
@@ -532,22 +405,4 @@ class Resolver(object):
 
 def entries_from(p):
     """The entries: one from the module-level options, or one per O(addresses) item with them as defaults."""
-    defaults = dict((k, p[k]) for k in SETTINGS)
-    if p["addresses"] is None:
-        return [Entry(dict(defaults), phone_number=p["phone_number"], sid=p["sid"])]
-    if not p["addresses"]:
-        raise ValidationError("addresses is empty: give at least one entry with phone_number.",
-                              code="missing_option", option="addresses", fix="Give at least one entry with phone_number.")
-    entries = []
-    for index, item in enumerate(p["addresses"]):
-        values = dict(defaults)
-        own = [k for k in SETTINGS if item.get(k) is not None]
-        values.update((k, item[k]) for k in own)
-        own_type = normalise_type(item.get("integration_type"))
-        if own_type is not None:
-            # A module-level setting of another integration type is not a default for this entry.
-            for option in INTEGRATION_OPTIONS:
-                if option not in own and own_type not in types_for(option):
-                    values[option] = None
-        entries.append(Entry(values, phone_number=item["phone_number"], index=index, own=own))
-    return entries
+    return machinery.entries_from(KIND, p, Entry)

@@ -2,18 +2,21 @@
 # Copyright: flexops.twilio contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Internal to the flexops.twilio collection, not a public API: the one table of SMS address settings.
+"""Internal to the flexops.twilio collection, not a public API: the SMS address (Flex Flow) kind's settings table.
 
 Which option an SMS address has, its type, and which integration types
-(studio, webhook, task) it belongs to. flex_sms_address (its options and
-list entries), flex_sms_address_info (what it reports), _flex_flow (the API
-mapping) and the role's filter plugins all read this table; nothing else
-lists them. Pure data, no requests.
+(studio, webhook, task) it belongs to, as an ``_address_kind.Kind``
+(``KIND``). flex_sms_address (its options and list entries),
+flex_sms_address_info (what it reports), _flex_flow (the API mapping),
+_sms_address (the entry rules) and the role's filter plugins all read this
+table; nothing else lists them. Pure data, no requests.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+from ansible_collections.flexops.twilio.plugins.module_utils._address_kind import Kind
 
 # User-facing integration types; the API calls "webhook" "external", which is accepted as an alias.
 INTEGRATION_TYPES = ("studio", "webhook", "task")
@@ -43,33 +46,29 @@ SETTINGS_TABLE = (
     ("long_lived", dict(type="bool"), None, None, None),
 )
 
-SETTINGS = tuple(row[0] for row in SETTINGS_TABLE)
-INTEGRATION_OPTIONS = tuple(row[0] for row in SETTINGS_TABLE if row[2])
-COMMON_OPTIONS = tuple(row[0] for row in SETTINGS_TABLE if not row[2] and row[0] != "integration_type")
+# Value ranges Twilio documents for the FlexFlow resource.
+RANGES = (("retry_count", (0, 3)), ("priority", (0, 2147483647)), ("timeout", (1, 1209600)))
+
+KIND = Kind(
+    SETTINGS_TABLE, "integration_type", INTEGRATION_TYPES, DEFAULT_TYPE, "SMS address", "flex_flow",
+    aliases=TYPE_ALIASES,
+    sid_options=(("chat_service_sid", "chat_service"), ("workspace_sid", "workspace"), ("workflow_sid", "workflow")),
+    name_options=(("studio_flow", "studio_flow"), ("task_channel", "task_channel")),
+    ranges=RANGES,
+    # Settings that name a Twilio resource, fetched before they are written (issue 12).
+    checked=(("chat_service_sid", "chat_service"), ("workspace_sid", "workspace"), ("workflow_sid", "workflow"),
+             ("task_channel", "task_channel")),
+)
+
+SETTINGS = KIND.settings
+INTEGRATION_OPTIONS = KIND.type_options
+COMMON_OPTIONS = tuple(o for o in SETTINGS if o not in INTEGRATION_OPTIONS and o != KIND.type_option)
 INTEGER_OPTIONS = tuple(row[0] for row in SETTINGS_TABLE if row[1]["type"] == "int")
-TYPE_OPTIONS = dict((t, tuple(row[0] for row in SETTINGS_TABLE if row[2] and t in row[2])) for t in INTEGRATION_TYPES)
-
-
-def entry_options():
-    """The argument spec of the settings (module-level options and list-entry suboptions alike)."""
-    return dict((row[0], dict(row[1])) for row in SETTINGS_TABLE)
-
-
-def normalise_type(value):
-    """An integration_type value with aliases resolved (``external`` -> ``webhook``)."""
-    if value is None:
-        return None
-    return TYPE_ALIASES.get(value, value)
-
-
-def types_for(option):
-    """The integration types an option belongs to (every type for a common option)."""
-    for row in SETTINGS_TABLE:
-        if row[0] == option and row[2]:
-            return row[2]
-    return INTEGRATION_TYPES
+entry_options = KIND.entry_options
+normalise_type = KIND.normalise_type
+types_for = KIND.types_for
 
 
 def options_for(itype):
     """The options an address of integration type ``itype`` uses: the common ones, then its own."""
-    return COMMON_OPTIONS + TYPE_OPTIONS[normalise_type(itype)]
+    return COMMON_OPTIONS + KIND.options_of(itype)

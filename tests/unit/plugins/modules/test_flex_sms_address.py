@@ -15,6 +15,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _flex_flow as flex_flow
+from ansible_collections.flexops.twilio.plugins.module_utils._integrations import SETTINGS
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address as mod
@@ -94,7 +95,7 @@ def test_describe_uses_option_names():
 # -- finding the flow of a number -------------------------------------------------
 
 def entry(number=NUMBER, flow_sid=None, **values):
-    base = dict((k, None) for k in flex_flow.SETTINGS)
+    base = dict((k, None) for k in SETTINGS)
     base.update(values)
     e = flex_flow.Entry(base, phone_number=number, sid=flow_sid)
     flex_flow.validate_entry(e)
