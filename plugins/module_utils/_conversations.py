@@ -26,7 +26,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _studio
 from ansible_collections.flexops.twilio.plugins.module_utils._address_kind import CLEARED, Kind
 from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none, to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
-from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import Resolver
+from ansible_collections.flexops.twilio.plugins.module_utils._resolver import Resolver
 
 ADDRESS_TYPE = "sms"
 AUTO_TYPES = ("studio", "webhook", "default")
@@ -151,7 +151,7 @@ def wanted_fields(entry, before, resolver):
 
     ``resolver`` performs the (cached) look-ups only when a value is needed:
     ``studio_flow_sid(value, defaulted, option)`` (a SID is fetched, unless it is the live one),
-    ``flex_default(key, option)`` and ``check_exists(option, kind, value)`` (_flex_flow.Resolver): a
+    ``flex_default(key, option)`` and ``check_exists(option, kind, value)`` (_resolver.Resolver): a
     ``conversation_service_sid`` the task sets is fetched before it is written, unless it is the live one.
     """
     creating, switching, effective, fresh = machinery.fit_live_type(KIND, entry, before)

@@ -17,6 +17,8 @@ Shared by flex_sms_address (O(messaging_service) with O(proxy_service)) and
 phone_number_handler (O(handler=proxy_service)) through ``Keeper``. Every write
 (join, leave, UpdateService) goes through ``write_once`` (``remove`` for the
 leave) and honours check mode.
+
+Over 450 lines: the A2P sequence (leave, join, rejoin, defer) and its re-reads are one ordered contract, read together.
 """
 
 from __future__ import absolute_import, division, print_function

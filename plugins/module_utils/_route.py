@@ -16,6 +16,8 @@ Used by flex_sms_route_info (and through it by the role flex_sms_setup). Two par
 Every situation that keeps a message from Flex (or makes the outcome unknown)
 has a stable problem code in ``PROBLEMS`` with a one-line message and the fix
 (the collection option or role variable that repairs it, or the Console step).
+
+Over 450 lines: ``PROBLEMS``, the delivery rules and the look-ups they read are one contract, reviewed together.
 """
 
 from __future__ import absolute_import, division, print_function

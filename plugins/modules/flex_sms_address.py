@@ -708,18 +708,13 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _migration a
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
-from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import (
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import describe, live_view, managed_view, to_api
+from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow_writes import Writes, collision_error, is_collision
+from ansible_collections.flexops.twilio.plugins.module_utils._resolver import Resolver
+from ansible_collections.flexops.twilio.plugins.module_utils._sms_address import (
     UNREACHABLE_FIX,
-    Resolver,
-    Writes,
-    collision_error,
-    describe,
     entries_from,
-    is_collision,
-    live_view,
-    managed_view,
     select_flow,
-    to_api,
     validate_entry,
     wanted_fields,
 )

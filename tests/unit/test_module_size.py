@@ -4,6 +4,9 @@
 
 """Every module file is docs, declarations and small hooks: at most 200 lines of code outside its doc strings.
 
+A module_utils file is split by concern: one over 450 lines says why in a line of its header
+("Over 450 lines: <reason>").
+
 Counted as docs/architecture.md says (the same rule as its awk command):
 non-blank lines that are not comments and not inside the
 DOCUMENTATION/EXAMPLES/RETURN string assignments. Logic a module would need
@@ -60,3 +63,20 @@ def test_module_is_at_most_200_lines_of_code(path):
         count = code_lines(f.read())
     assert count <= LIMIT, "%s has %d lines of code outside its docs (at most %d): move logic to plugins/module_utils/" % (
         os.path.relpath(path, ROOT), count, LIMIT)
+
+
+UTILS = sorted(p for p in glob.glob(os.path.join(ROOT, "plugins", "module_utils", "*.py"))
+               if os.path.basename(p) != "__init__.py")
+UTILS_LIMIT = 450
+REASON = re.compile(r"^Over 450 lines: \S", re.M)
+
+
+@pytest.mark.parametrize("path", UTILS, ids=os.path.basename)
+def test_module_utils_file_over_450_lines_says_why(path):
+    with open(path) as f:
+        text = f.read()
+    lines = len(text.splitlines())
+    header = text.split('"""')[1] if text.count('"""') >= 2 else ""
+    assert lines <= UTILS_LIMIT or REASON.search(header), (
+        "%s has %d lines (more than %d) and no 'Over 450 lines: <reason>' line in its header: split it by concern"
+        % (os.path.relpath(path, ROOT), lines, UTILS_LIMIT))

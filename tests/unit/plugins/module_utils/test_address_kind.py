@@ -13,14 +13,14 @@ import pytest
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _address_kind as machinery
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
-from ansible_collections.flexops.twilio.plugins.module_utils import _flex_flow as flex_flow
+from ansible_collections.flexops.twilio.plugins.module_utils import _sms_address as sms_address
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 
 NUMBER = "+15551230001"
 
 # Each kind: its Kind, how a task's parameters become entries, and the check of one entry.
 KINDS = {
-    "flex_flow": (flex_flow.KIND, flex_flow.entries_from, flex_flow.validate_entry),
+    "flex_flow": (sms_address.KIND, sms_address.entries_from, sms_address.validate_entry),
     "conversations": (conv.KIND, conv.entries_from, conv.validate_entry),
 }
 
@@ -81,5 +81,5 @@ def test_type_table_decides_which_type_takes_which_option(kind_name):
 
 
 def test_the_flex_flow_kind_takes_the_api_spelling_of_webhook():
-    assert flex_flow.KIND.normalise_type("external") == "webhook"
+    assert sms_address.KIND.normalise_type("external") == "webhook"
     assert conv.KIND.normalise_type("external") == "external"

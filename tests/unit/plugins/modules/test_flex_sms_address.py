@@ -15,6 +15,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _flex_flow as flex_flow
+from ansible_collections.flexops.twilio.plugins.module_utils import _sms_address as sms_address
 from ansible_collections.flexops.twilio.plugins.module_utils._integrations import SETTINGS
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
@@ -97,8 +98,8 @@ def test_describe_uses_option_names():
 def entry(number=NUMBER, flow_sid=None, **values):
     base = dict((k, None) for k in SETTINGS)
     base.update(values)
-    e = flex_flow.Entry(base, phone_number=number, sid=flow_sid)
-    flex_flow.validate_entry(e)
+    e = sms_address.Entry(base, phone_number=number, sid=flow_sid)
+    sms_address.validate_entry(e)
     return e
 
 
@@ -112,26 +113,26 @@ def test_flows_for_number_matches_channel_and_identity_only():
 def test_select_flow_duplicates_fail_listing_their_sids():
     a, b = flow(NUMBER), flow(NUMBER, enabled=False)
     with pytest.raises(ValidationError) as err:
-        flex_flow.select_flow([a, b], entry(), "present")
+        sms_address.select_flow([a, b], entry(), "present")
     assert a["sid"] in str(err.value) and b["sid"] in str(err.value) and "sid" in str(err.value)
     # sid picks one of them
-    assert flex_flow.select_flow([a, b], entry(flow_sid=b["sid"]), "present") is b
+    assert sms_address.select_flow([a, b], entry(flow_sid=b["sid"]), "present") is b
 
 
 def test_select_flow_unknown_sid_fails_for_present_and_is_nothing_for_absent():
     missing = sid("FO")
     with pytest.raises(ValidationError, match="no Flex Flow with that SID"):
-        flex_flow.select_flow([flow(NUMBER)], entry(flow_sid=missing), "present")
-    assert flex_flow.select_flow([flow(NUMBER)], entry(flow_sid=missing), "absent") is None
+        sms_address.select_flow([flow(NUMBER)], entry(flow_sid=missing), "present")
+    assert sms_address.select_flow([flow(NUMBER)], entry(flow_sid=missing), "absent") is None
 
 
 def test_select_flow_refuses_non_sms_flow_and_wrong_number_for_absent():
     web = flow(NUMBER, channel_type="web")
     with pytest.raises(ValidationError, match="not an SMS address"):
-        flex_flow.select_flow([web], entry(flow_sid=web["sid"]), "present")
+        sms_address.select_flow([web], entry(flow_sid=web["sid"]), "present")
     other = flow("+15559999999")
     with pytest.raises(ValidationError, match="nothing was deleted"):
-        flex_flow.select_flow([other], entry(flow_sid=other["sid"]), "absent")
+        sms_address.select_flow([other], entry(flow_sid=other["sid"]), "absent")
 
 
 # -- wanted settings: defaults only when creating, lazy look-ups -------------------
@@ -159,7 +160,7 @@ class Resolver(object):
 
 def test_create_applies_every_default():
     r = Resolver()
-    wanted = flex_flow.wanted_fields(entry(), None, r)
+    wanted = sms_address.wanted_fields(entry(), None, r)
     assert wanted == dict(phone_number=NUMBER, friendly_name="SMS %s" % NUMBER, enabled=True, integration_type="studio",
                           studio_flow=FW_MESSAGING, chat_service_sid=CHAT)
     assert ("studio", "Messaging Flow", True) in r.calls
@@ -168,7 +169,7 @@ def test_create_applies_every_default():
 def test_existing_flow_keeps_live_values_and_needs_no_lookup():
     r = Resolver()
     before = flex_flow.live_view(flow(NUMBER, friendly_name="Custom", enabled=False, chat_service_sid=CHAT2))
-    wanted = flex_flow.wanted_fields(entry(), before, r)
+    wanted = sms_address.wanted_fields(entry(), before, r)
     assert wanted == dict(phone_number=NUMBER)
     assert r.calls == []
     assert mod.TwilioModule.changes(before, wanted) == {}
@@ -176,14 +177,14 @@ def test_existing_flow_keeps_live_values_and_needs_no_lookup():
 
 def test_task_create_takes_workspace_and_workflow_from_flex_configuration():
     r = Resolver()
-    wanted = flex_flow.wanted_fields(entry(integration_type="task", priority=2), None, r)
+    wanted = sms_address.wanted_fields(entry(integration_type="task", priority=2), None, r)
     assert wanted["workspace_sid"] == WS and wanted["workflow_sid"] == WW and wanted["task_channel"] == "sms"
     assert wanted["priority"] == 2 and "timeout" not in wanted
 
 
 def test_switch_from_studio_to_webhook_sends_new_type_and_clears_old_settings():
     before = flex_flow.live_view(flow(NUMBER))
-    wanted = flex_flow.wanted_fields(entry(integration_type="external", webhook_url="https://e.com/sms"), before, Resolver())
+    wanted = sms_address.wanted_fields(entry(integration_type="external", webhook_url="https://e.com/sms"), before, Resolver())
     changes = mod.TwilioModule.changes(before, wanted)
     assert changes == dict(integration_type="webhook", webhook_url="https://e.com/sms", studio_flow="")
     assert flex_flow.to_api(changes) == dict(integration_type="external", integration_url="https://e.com/sms")
@@ -192,13 +193,13 @@ def test_switch_from_studio_to_webhook_sends_new_type_and_clears_old_settings():
 def test_switch_to_webhook_without_url_is_an_error():
     before = flex_flow.live_view(flow(NUMBER))
     with pytest.raises(ValidationError, match="webhook_url"):
-        flex_flow.wanted_fields(entry(integration_type="webhook"), before, Resolver())
+        sms_address.wanted_fields(entry(integration_type="webhook"), before, Resolver())
 
 
 def test_switch_to_task_applies_type_defaults_but_not_create_defaults():
     r = Resolver()
     before = flex_flow.live_view(flow(NUMBER, friendly_name="Keep me"))
-    wanted = flex_flow.wanted_fields(entry(integration_type="task"), before, r)
+    wanted = sms_address.wanted_fields(entry(integration_type="task"), before, r)
     assert "friendly_name" not in wanted and "chat_service_sid" not in wanted and "enabled" not in wanted
     assert wanted["workspace_sid"] == WS and wanted["task_channel"] == "sms"
     assert wanted["studio_flow"] == "" and wanted["retry_count"] == ""
@@ -207,18 +208,18 @@ def test_switch_to_task_applies_type_defaults_but_not_create_defaults():
 
 def test_switch_back_to_studio_defaults_to_messaging_flow():
     before = flex_flow.live_view(flow(NUMBER, integration_type="external", integration={"url": "https://e"}))
-    wanted = flex_flow.wanted_fields(entry(integration_type="studio"), before, Resolver())
+    wanted = sms_address.wanted_fields(entry(integration_type="studio"), before, Resolver())
     assert wanted["studio_flow"] == FW_MESSAGING and wanted["webhook_url"] == ""
 
 
 def test_options_are_checked_against_the_live_type_when_integration_type_is_left_out():
     before = flex_flow.live_view(flow(NUMBER))  # studio
     with pytest.raises(ValidationError, match="webhook_url is only used with integration_type=webhook.*uses integration_type=studio"):
-        flex_flow.wanted_fields(entry(webhook_url="https://e.com"), before, Resolver())
+        sms_address.wanted_fields(entry(webhook_url="https://e.com"), before, Resolver())
     with pytest.raises(ValidationError, match="a new SMS address gets integration_type=studio"):
-        flex_flow.wanted_fields(entry(priority=1), None, Resolver())
+        sms_address.wanted_fields(entry(priority=1), None, Resolver())
     webhook = flex_flow.live_view(flow(NUMBER, integration_type="external", integration={"url": "https://a"}))
-    assert flex_flow.wanted_fields(entry(webhook_url="https://b"), webhook, Resolver())["webhook_url"] == "https://b"
+    assert sms_address.wanted_fields(entry(webhook_url="https://b"), webhook, Resolver())["webhook_url"] == "https://b"
 
 
 @pytest.mark.parametrize("values, message", [
