@@ -30,8 +30,8 @@ import threading
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, Problem, ValidationError, problems_of
-from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, Problem, problems_of
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name, only_with
 
 OPTION = "messaging_service"
 DEFER_OPTION = "messaging_service_defer_inbound"
@@ -44,11 +44,6 @@ def options():
 
 
 # -- input checks (no request) ---------------------------------------------------
-
-def _only_with(option, needed, fix):
-    return ValidationError("%s is only used with %s: %s" % (option, needed, fix), code="option_conflict",
-                           option=option, fix=fix[0].upper() + fix[1:])
-
 
 def validate(p, entries=None):
     """Option checks of O(messaging_service) and O(messaging_service_defer_inbound), before any request.
@@ -65,15 +60,15 @@ def validate(p, entries=None):
     if named:
         option = named[0][0]
         if entries is not None and p["proxy_service"] is None:
-            raise _only_with(option, "proxy_service", "set proxy_service (for example 'Flex Proxy Service') or remove %s."
+            raise only_with(option, "proxy_service", "set proxy_service (for example 'Flex Proxy Service') or remove %s."
                              % option)
         if entries is None and p["handler"] != "proxy_service":
-            raise _only_with(option, "handler=proxy_service", "remove %s or set handler=proxy_service." % option)
+            raise only_with(option, "handler=proxy_service", "remove %s or set handler=proxy_service." % option)
         if p["state"] == "absent":
-            raise _only_with(option, "state=present", "remove %s or set state=present (state=absent leaves the number "
+            raise only_with(option, "state=present", "remove %s or set state=present (state=absent leaves the number "
                              "in its Messaging Service)." % option)
     elif p.get(DEFER_OPTION):
-        raise _only_with(DEFER_OPTION, OPTION, "set messaging_service (the Messaging Service the numbers stay in) or "
+        raise only_with(DEFER_OPTION, OPTION, "set messaging_service (the Messaging Service the numbers stay in) or "
                          "remove %s." % DEFER_OPTION)
     for entry in entries or ():
         own = entry.index is not None and (p["addresses"][entry.index].get(OPTION) is not None)

@@ -19,6 +19,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _address_kin
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import flows_for_number, is_sms, same_number, summary
 from ansible_collections.flexops.twilio.plugins.module_utils._integrations import KIND
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import only_with
 
 DEFAULT_TASK_CHANNEL = "sms"
 
@@ -32,6 +33,25 @@ class Entry(machinery.AddressEntry):
     """One number's wanted settings (an O(addresses) entry, or the single form's options)."""
 
     noun = KIND.noun
+
+
+def check_task(p):
+    """The module-level rules of flex_sms_address: the Proxy pool options need proxy_service, and state=absent
+    takes none of the options that only a present address uses."""
+    # take_over defaults to false; is_reserved has no default, so false is a setting too.
+    for option, given in (("is_reserved", p["is_reserved"] is not None), ("take_over", p["take_over"])):
+        if given and p["proxy_service"] is None:
+            raise only_with(option, "proxy_service", "set proxy_service (for example 'Flex Proxy Service') "
+                            "or remove %s." % option)
+    if p["state"] == "absent":
+        if p["take_over"] or p["is_reserved"] is not None:
+            option = "take_over" if p["take_over"] else "is_reserved"
+            raise only_with(option, "state=present", "remove %s or set state=present." % option)
+        if p["check_send_to_flex"] != "skip":
+            raise only_with("check_send_to_flex=%s" % p["check_send_to_flex"], "state=present",
+                            "remove it or set state=present.")
+        if p["replace_conversations"]:
+            raise only_with("replace_conversations", "state=present", "remove it or set state=present.")
 
 
 def validate_entry(entry):

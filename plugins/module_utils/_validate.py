@@ -97,6 +97,12 @@ def check_url(option, value, schemes=("https",)):
     return value
 
 
+def only_with(option, needed, fix):
+    """The ``option_conflict`` error of ``option`` set without ``needed`` (``fix`` in lower case, as the message ends)."""
+    return ValidationError("%s is only used with %s: %s" % (option, needed, fix), code="option_conflict",
+                           option=option, fix=fix[0].upper() + fix[1:])
+
+
 def check_only_with(params, option, allowed_values, selector, selector_value):
     """Fail when ``option`` is set while ``selector`` is not one of ``allowed_values``."""
     if params.get(option) is not None and selector_value not in allowed_values:

@@ -538,14 +538,9 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _route, _run
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import describe as describe_flow
-from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name, is_sid
+from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name, is_sid, only_with
 
 MIGRATION_OPTIONS = ("blank_sms_url", "conversations_messaging_services")
-
-
-def only_with(option, needed, fix):
-    return ValidationError("%s is only used with %s: %s" % (option, needed, fix), code="option_conflict",
-                           option=option, fix=fix[0].upper() + fix[1:])
 
 
 class FlexConversationsAddress(TwilioModule):

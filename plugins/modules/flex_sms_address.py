@@ -698,33 +698,15 @@ problems:
       type: str
 """
 
-import functools
-
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
-from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _route, _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils import _sms_address_run as run_hooks
+from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _route, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
-from ansible_collections.flexops.twilio.plugins.module_utils import _migration as migration
+from ansible_collections.flexops.twilio.plugins.module_utils._address_kind import duplicate_entry
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
-from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
-from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
-from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import describe, live_view, managed_view, to_api
-from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow_writes import Writes, collision_error, is_collision
-from ansible_collections.flexops.twilio.plugins.module_utils._resolver import Resolver
-from ansible_collections.flexops.twilio.plugins.module_utils._sms_address import (
-    UNREACHABLE_FIX,
-    entries_from,
-    select_flow,
-    validate_entry,
-    wanted_fields,
-)
 from ansible_collections.flexops.twilio.plugins.module_utils._integrations import entry_options
+from ansible_collections.flexops.twilio.plugins.module_utils._sms_address import check_task, entries_from, validate_entry
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid_or_name, is_sid
-
-
-def only_with(option, needed, fix):
-    return ValidationError("%s is only used with %s: %s" % (option, needed, fix), code="option_conflict",
-                           option=option, fix=fix[0].upper() + fix[1:])
 
 
 class FlexSmsAddress(TwilioModule):
@@ -752,30 +734,14 @@ class FlexSmsAddress(TwilioModule):
         self.entries = entries_from(p)
         check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
         _messaging.validate(p, self.entries)
-        # take_over defaults to false; is_reserved has no default, so false is a setting too.
-        for option, given in (("is_reserved", p["is_reserved"] is not None), ("take_over", p["take_over"])):
-            if given and p["proxy_service"] is None:
-                raise only_with(option, "proxy_service", "set proxy_service (for example 'Flex Proxy Service') "
-                                "or remove %s." % option)
-        if p["state"] == "absent":
-            if p["take_over"] or p["is_reserved"] is not None:
-                option = "take_over" if p["take_over"] else "is_reserved"
-                raise only_with(option, "state=present", "remove %s or set state=present." % option)
-            if p["check_send_to_flex"] != "skip":
-                raise only_with("check_send_to_flex=%s" % p["check_send_to_flex"], "state=present",
-                                "remove it or set state=present.")
-            if p["replace_conversations"]:
-                raise only_with("replace_conversations", "state=present", "remove it or set state=present.")
+        check_task(p)
         _runner.check_concurrency(p["concurrency"])
         seen = {}
 
         def check(entry):
             validate_entry(entry)
             if entry.index is not None and entry.phone_number in seen:
-                raise ValidationError(
-                    "addresses[%d] and addresses[%d] both have phone_number=%s: give each number once."
-                    % (seen[entry.phone_number], entry.index, entry.phone_number), code="duplicate_entry",
-                    option="addresses[%d].phone_number" % entry.index, fix="Give each number once.")
+                raise duplicate_entry(seen[entry.phone_number], entry.index, entry.phone_number)
             seen.setdefault(entry.phone_number, entry.index)
         _runner.validate_all(self.entries, check)
 
@@ -805,107 +771,13 @@ class FlexSmsAddress(TwilioModule):
         return _route.attach(self, result, [e.phone_number for e in self.entries], p["proxy_service"])
 
     def plan(self, entry):
-        """The live flow, the wanted fields and (with proxy_service) the number and its pool entry (reads only)."""
-        flows = lookups.flex_flows(self)
-        flow = select_flow(flows, entry, self.params["state"], self.account_sid)
-        if flow is not None and entry.phone_number is None:
-            entry.phone_number = managed_view(flow)["phone_number"]
-        before = live_view(flow)
-        present = self.params["state"] == "present"
-        plan = dict(flows=flows, flow=flow, before=before, wanted=None, number=None, pool_entry=None, kept=None,
-                    messaging_service=self.keeper.service(entry[_messaging.OPTION], entry.name(_messaging.OPTION))
-                    if self.keeper and present else None)
-        if self.routing:
-            plan["number"] = lookups.owned_number(self, entry, required=present)
-            if plan["number"] is not None:
-                plan["pool_entry"] = proxy_pool.pool_entry(self, self.service, plan["number"]["sid"], listed=self.many)
-        elif present and before is None:
-            lookups.owned_number(self, entry, required=True)
-        if present and self.params["replace_conversations"]:
-            # Twilio's downgrade: the Conversations address goes, its flow or webhook carries over to a new flow.
-            plan.update(downgrade=True, conversations_address=migration.conversations_plan(self, entry, self.many, flow is None))
-        if present:
-            plan["wanted"] = wanted_fields(entry, before, Resolver(self))
-        return plan
+        return run_hooks.plan_entry(self, entry)
 
     def preflight(self, planned):
-        """The problems of the planned entries: a Studio flow that is missing or (fail) cannot reach Send to Flex,
-        a number another service holds (without take_over). Fatal with proxy_service or check_send_to_flex."""
-        p = self.params
-        problems = []
-        if p["state"] == "present" and p["check_send_to_flex"] != "skip":
-            problems.extend(self.studio_problems(planned))
-        if self.routing and p["state"] == "present":
-            uses = [(e.plan["number"], e.plan["messaging_service"], e.plan["pool_entry"] is not None) for e in planned]
-            problems.extend(_messaging.preflight(self, self.keeper, uses, self.service["sid"], p["take_over"]))
-        return problems
-
-    def studio_problems(self, entries):
-        """The Studio flows the entries use after the task: missing ones, and unreachable ones (fail) or warnings."""
-        users = {}
-        for entry in entries:
-            after = dict(entry.plan["before"] or {}, **(entry.plan["wanted"] or {}))
-            if after.get("integration_type") == "studio" and after.get("studio_flow"):
-                users.setdefault(after["studio_flow"], []).append(entry)
-        return _studio.flow_problems(self, users, self.params["check_send_to_flex"] == "fail", UNREACHABLE_FIX,
-                                     "Messages to these SMS addresses never reach a Flex agent.")
+        return run_hooks.preflight(self, planned)
 
     def write(self, entry):
-        plan = entry.plan
-        flow, before = plan["flow"], plan["before"]
-        result = dict(phone_number=entry.phone_number)
-        if self.params["state"] == "absent":
-            # The number leaves the Proxy pool first: it never points at Flex without its SMS address.
-            routed = self.route(entry, plan) if self.routing else None
-            deleted = self.remove(entry.label, before, lambda: self.client.flex_api.v1.flex_flow(flow["sid"]).delete(),
-                                  reread=Writes(self, entry, plan).live)
-            result.update(changed=deleted or bool(routed and routed["changed"]), address=None)
-            if routed is not None:
-                result.update(address_changed=deleted, proxy_service=routed)
-            return result
-
-        def create(fields):
-            return to_dict(self.client.flex_api.v1.flex_flow.create(channel_type="sms", **to_api(fields)))
-
-        def update(changes):
-            return to_dict(self.client.flex_api.v1.flex_flow(flow["sid"]).update(**to_api(changes)))
-
-        writes = Writes(self, entry, plan)  # the re-reads that resolve a lost answer, a timeout or a 5xx
-        downgraded = migration.downgrade(self, entry, plan, result, self.routing) if plan.get("downgrade") else False
-        try:
-            changed, written = self.reconcile(entry.label, before, plan["wanted"], create, update, recover=writes.created,
-                                              reread=writes.updated, conflict=is_collision)
-        except ApiError as exc:
-            raise collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update") or exc
-        if changed:
-            entry.done.append("its SMS address was %s" % ("created" if flow is None else "updated"))
-        result["address"] = describe(written if written is not None else flow)
-        if entry.studio_flow is not None:
-            result["studio_flow"] = entry.studio_flow
-        if self.routing:
-            # Routed only once its SMS address exists, as the Flex Console does.
-            routed = self.route(entry, plan)
-            result.update(address_changed=changed, proxy_service=routed)
-            result.update({_messaging.OPTION: plan["kept"]} if self.keeper else {})
-            changed |= routed["changed"]
-        result["changed"] = changed or downgraded
-        return result
-
-    def route(self, entry, plan):
-        """Put the entry's number into (present) or take it out of (absent) the proxy_service pool; its membership after."""
-        p = self.params
-        number, member = plan["number"], plan["pool_entry"]
-        changed = False
-        if p["state"] == "absent":
-            if number is not None:
-                changed = proxy_pool.leave_pool(self, number, self.service, member)
-            if changed:
-                entry.done.append("it left Proxy service %s" % self.service["sid"])
-            return dict(proxy_pool.membership(self.service, None), member=False, changed=changed)
-        join = functools.partial(proxy_pool.join_pool, self, number, self.service, member, p["is_reserved"], p["take_over"])
-        changed, after, plan["kept"] = _messaging.route(self, self.keeper, entry.done, number, self.service, member,
-                                                        plan["messaging_service"], join)
-        return dict(after, member=True, changed=changed)
+        return run_hooks.write_entry(self, entry)
 
 
 def main():
