@@ -388,20 +388,14 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, 
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
-from ansible_collections.flexops.twilio.plugins.module_utils._number_handler import HANDLER_TYPES, normalise_handler, sms_fields
-from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
-    check_e164,
-    check_only_with,
-    check_sid,
-    check_sid_or_name,
-    check_url,
+from ansible_collections.flexops.twilio.plugins.module_utils._number_handler import (
+    HANDLER_TYPES,
+    cleared_fields,
+    handler_fields,
+    normalise_handler,
+    sms_fields,
+    validate_options,
 )
-
-
-# The options each handler type uses, in the order they are checked.
-HANDLER_OPTIONS = (("is_reserved", ["proxy_service"]), ("studio_flow", ["studio_flow"]), ("webhook_url", ["webhook"]),
-                   ("webhook_method", ["webhook"]), ("fallback_url", ["webhook", "studio_flow"]),
-                   ("fallback_method", ["webhook", "studio_flow"]), ("twiml_app", ["twiml_app"]))
 
 
 class PhoneNumberHandler(TwilioModule):
@@ -429,39 +423,7 @@ class PhoneNumberHandler(TwilioModule):
     # -- validation ---------------------------------------------------------
 
     def validate(self):
-        p = self.params
-        handler, state = p["handler"], p["state"]
-        check_e164("phone_number", p["phone_number"])
-        check_sid("phone_number_sid", p["phone_number_sid"], "phone_number")
-        if p["phone_numbers"] is not None:
-            seen = set()
-            for index, value in enumerate(p["phone_numbers"]):
-                check_e164("phone_numbers[%d]" % index, value)
-                if value in seen:
-                    raise ValidationError("phone_numbers lists %s twice: give each number once." % value, code="duplicate_entry",
-                                          entry=value, option="phone_numbers[%d]" % index)
-                seen.add(value)
-        check_sid_or_name("proxy_service", p["proxy_service"], "proxy_service")
-        _messaging.validate(p)
-        check_sid_or_name("studio_flow", p["studio_flow"], "studio_flow")
-        check_sid_or_name("twiml_app", p["twiml_app"], "application")
-        check_url("webhook_url", p["webhook_url"])
-        check_url("fallback_url", p["fallback_url"])
-        for option, handlers in HANDLER_OPTIONS:
-            check_only_with(p, option, handlers, "handler", handler)
-        if state == "absent":
-            for option in ("is_reserved", "webhook_method", "fallback_url", "fallback_method"):
-                check_only_with(p, option, ["present"], "state", state)
-            if p["take_over"]:
-                raise ValidationError("take_over is only used with state=present: remove take_over or set state=present.",
-                                      code="option_conflict", option="take_over")
-        else:
-            required = dict(studio_flow="studio_flow", webhook="webhook_url", twiml_app="twiml_app").get(handler)
-            if required and not p[required]:
-                raise ValidationError(
-                    "handler=%s with state=present needs %s: set %s to say where the SMS should go." % (handler, required, required),
-                    code="missing_option", option=required)
-        _runner.check_concurrency(p["concurrency"])
+        validate_options(self.params)
 
     # -- look-ups -------------------------------------------------------------
 
@@ -501,32 +463,10 @@ class PhoneNumberHandler(TwilioModule):
     # -- per number -------------------------------------------------------------
 
     def wanted_fields(self):
-        p = self.params
-        handler = p["handler"]
-        if handler == "webhook":
-            return dict(sms_url=p["webhook_url"], sms_method=p["webhook_method"], sms_fallback_url=p["fallback_url"],
-                        sms_fallback_method=p["fallback_method"], sms_application_sid="")
-        if handler == "studio_flow":
-            flow = self.flow
-            url = flow.get("webhook_url") or "https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (self.account_sid, flow["sid"])
-            return dict(sms_url=url, sms_method="POST", sms_fallback_url=p["fallback_url"],
-                        sms_fallback_method=p["fallback_method"], sms_application_sid="")
-        return dict(sms_application_sid=self.app["sid"])
+        return handler_fields(self.params, self.flow, self.app, self.account_sid)
 
     def absent_fields(self, fields):
-        """What clearing the handler of type O(handler) means for these fields (None: nothing to clear)."""
-        p = self.params
-        current = normalise_handler(fields)["type"]
-        if p["handler"] == "twiml_app":
-            if fields["sms_application_sid"] and (self.app is None or fields["sms_application_sid"] == self.app["sid"]):
-                return dict(sms_application_sid="")
-            return None
-        if p["handler"] == "webhook":
-            matches = current == "webhook" and (p["webhook_url"] is None or fields["sms_url"] == p["webhook_url"])
-        else:
-            matches = current == "studio_flow" and (
-                self.flow is None or normalise_handler(fields)["studio_flow_sid"] == self.flow["sid"])
-        return dict(sms_url="", sms_fallback_url="") if matches else None
+        return cleared_fields(self.params, fields, self.flow, self.app)
 
     def handle(self, number):
         """Route one number (an IncomingPhoneNumber dict); returns its result entry."""
