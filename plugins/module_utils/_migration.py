@@ -30,35 +30,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils import _flex_flow as ff
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as pool
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._number_handler import sms_url_kind
 from ansible_collections.flexops.twilio.plugins.module_utils._studio import flow_sid_from_webhook_url
-
-# https://webhooks.twilio.com/v1/Accounts/AC.../Proxy/KS.../Webhooks/Message (regional hosts too)
-_PROXY_WEBHOOK_RE = re.compile(
-    r"^https://webhooks(?:\.[A-Za-z0-9-]+)*\.twilio\.com/v1/Accounts/AC[0-9a-fA-F]{32}/Proxy/KS[0-9a-fA-F]{32}/")
 
 # The integration settings that move with a number: legacy option -> Conversations option.
 CARRIED = (("integration_type", "auto_creation_type"), ("studio_flow", "studio_flow"),
            ("webhook_url", "webhook_url"), ("retry_count", "retry_count"))
-TYPE_SPECIFIC = dict(studio_flow=("studio",), webhook_url=("webhook",), retry_count=("studio", "webhook"))
-
-
-def sms_url_kind(url):
-    """``studio``, ``proxy``, ``other``, or None for a blank ``sms_url``."""
-    if not url:
-        return None
-    if flow_sid_from_webhook_url(url):
-        return "studio"
-    if _PROXY_WEBHOOK_RE.match(url):
-        return "proxy"
-    return "other"
 
 
 def route_of(number, flow=None, member=None, holders=(), address=None):
@@ -76,7 +59,7 @@ def route_of(number, flow=None, member=None, holders=(), address=None):
     kind = sms_url_kind(number.get("sms_url"))
     if kind == "studio":
         return "studio"
-    return "webhook" if kind else "none"
+    return "webhook" if kind != "none" else "none"
 
 
 def carry(entry, found, names):
@@ -147,7 +130,7 @@ class LegacyRemoval(object):
             raise problem(entry, "foreign_sms_url", "%s has %s, which Twilio would run in parallel to the "
                           "Conversations address" % (entry.phone_number, what),
                           "Blank it, or set blank_sms_url to true to let the migration blank it.")
-        if kind:
+        if kind != "none":
             blank["sms_url"] = ""
         if app:
             blank["sms_application_sid"] = ""

@@ -15,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
@@ -28,8 +30,22 @@ from ansible_collections.flexops.twilio.plugins.module_utils._validate import (
     only_with,
 )
 
+# https://webhooks.twilio.com/v1/Accounts/AC.../Proxy/KS.../Webhooks/Message (regional hosts too)
+PROXY_WEBHOOK_RE = re.compile(
+    r"^https://webhooks(?:\.[A-Za-z0-9-]+)*\.twilio\.com/v1/Accounts/AC[0-9a-fA-F]{32}/Proxy/(KS[0-9a-fA-F]{32})/")
+
 SMS_FIELDS = ("sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "sms_application_sid")
 HANDLER_TYPES = ("proxy_service", "studio_flow", "webhook", "twiml_app")
+
+
+def sms_url_kind(url):
+    """What a number's ``sms_url`` is: ``none`` (blank), ``studio`` (a Studio flow's webhook), ``proxy`` (a Proxy
+    service's message webhook) or ``other``."""
+    if not url:
+        return "none"
+    if flow_sid_from_webhook_url(url):
+        return "studio"
+    return "proxy" if PROXY_WEBHOOK_RE.match(url) else "other"
 
 
 def sms_fields(number):

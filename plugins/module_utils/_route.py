@@ -32,14 +32,13 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._client import blank_to_none
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import Problem, ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import e164, is_sms, managed_view
+from ansible_collections.flexops.twilio.plugins.module_utils._number_handler import sms_url_kind
 from ansible_collections.flexops.twilio.plugins.module_utils._studio import flow_reports, flow_sid_from_webhook_url
 
 ROUTES = ("flex_legacy", "flex_conversations", "studio", "webhook", "twiml_app", "messaging_service",
           "proxy_other", "none")
 LEGACY_EVENT = "incomingMessage"
 CONVERSATIONS_EVENT = "incomingConversationMessage"
-_PROXY_WEBHOOK_RE = re.compile(
-    r"^https://webhooks(?:\.[A-Za-z0-9-]+)*\.twilio\.com/v1/Accounts/AC[0-9a-fA-F]{32}/Proxy/(KS[0-9a-fA-F]{32})/")
 
 # code -> (message template, fix). Templates use the keys of the number's facts (see _problem).
 PROBLEMS = {
@@ -256,15 +255,6 @@ def _studio(facts, sid, event):
     out.update(reaches_send_to_flex=reach["reachable"], widget=reach["widget"], path=reach["path"],
                problem=reach["problem"])
     return out
-
-
-def sms_url_kind(url):
-    """none, studio (a Studio flow's webhook), proxy (a Proxy service's message webhook) or other."""
-    if not url:
-        return "none"
-    if flow_sid_from_webhook_url(url):
-        return "studio"
-    return "proxy" if _PROXY_WEBHOOK_RE.match(url) else "other"
 
 
 def _flow_view(flow):
