@@ -70,6 +70,22 @@ options:
       - The longest wait in seconds between two tries of one request.
     type: float
     default: 30
+  account_limits:
+    description:
+      - The account's own rate and capacity limits, where Twilio raised them
+        for the account on request; a limit left out keeps Twilio's documented
+        value.
+      - "Rates, in requests per second per account: V(flex_flow_list) (10),
+        V(flex_flow_fetch) (2), V(flex_flow_create) (2), V(flex_flow_update) (1),
+        V(flex_flow_delete) (2), from Twilio's Flex Messaging Limits."
+      - "Capacities: V(flex_flows) (2500 per account), V(proxy_numbers) (500
+        non-reserved numbers per Proxy service), V(proxy_reserved_numbers)
+        (5000 reserved numbers per Proxy service), V(messaging_service_numbers)
+        (400 numbers per Messaging Service)."
+      - Each value must be a positive number (a whole number for capacities).
+      - "If not set, the value of the E(TWILIO_ACCOUNT_LIMITS) environment
+        variable is used, as JSON, for example C({\"flex_flow_update\": 5})."
+    type: dict
 notes:
   - "Requires the C(twilio) Python library (9.x) on the host that runs the module, usually the controller (C(connection: local))."
   - Proxies and CA bundles are taken from the standard E(HTTPS_PROXY), E(NO_PROXY) and E(REQUESTS_CA_BUNDLE) environment variables.

@@ -35,6 +35,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._errors import (
     describe_error,
     is_not_found,
 )
+from ansible_collections.flexops.twilio.plugins.module_utils._limits import limits_from
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid
 
 
@@ -63,6 +64,7 @@ def twilio_argument_spec():
         http_timeout=dict(type="float", default=30),
         retries=dict(type="int", default=5),
         retry_max_backoff=dict(type="float", default=30),
+        account_limits=dict(type="dict", fallback=(env_fallback_set, ["TWILIO_ACCOUNT_LIMITS"])),
     )
 
 
@@ -130,6 +132,7 @@ class TwilioModule(object):
         if p["retries"] < 0:
             raise ValidationError("retries must be 0 or more.", code="out_of_range", option="retries",
                                   fix="Set retries to 0 or more.")
+        self.limits = limits_from(p)
 
     @property
     def client(self):

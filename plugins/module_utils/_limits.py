@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: flexops.twilio contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the flexops.twilio collection, not a public API: Twilio's documented rate and capacity limits.
+
+The one table of the limits the collection respects, each with its source, and
+``limits_from`` reading the ``account_limits`` option (an account whose limits
+Twilio raised says so there). Pure data and arithmetic: no request is sent here.
+
+Sources:
+
+* rates and the Flex Flow count: Twilio, "Flex Messaging Limits"
+  (https://www.twilio.com/docs/flex/developer/messaging/limits): per account and
+  endpoint, in requests per second, answered with HTTP 429 past them; at most
+  2,500 Flex Flows per account; Twilio raises them on request.
+* Proxy pools: Twilio, "Proxy Limits" (https://www.twilio.com/docs/proxy/proxy-limits):
+  5,000 reserved and 500 non-reserved numbers per Proxy service.
+* Messaging Services: Twilio error 21714, "Messaging Service Number Pool size
+  limit reached" (https://www.twilio.com/docs/api/errors/21714): 400 numbers.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+
+_FLEX_FLOWS = r"^/v1/FlexFlows/?$"
+_FLEX_FLOW = r"^/v1/FlexFlows/FO[0-9a-fA-F]{32}/?$"
+
+
+class Rate(object):
+    """One rate-limited endpoint: ``method`` and ``path`` (a regex) on the API host ``product``, ``per_second`` by default."""
+
+    def __init__(self, name, product, method, path, per_second, what):
+        self.name = name
+        self.product = product
+        self.method = method
+        self.path = re.compile(path)
+        self.per_second = per_second
+        self.what = what
+
+    def matches(self, method, host, path):
+        return method == self.method and host.split(".", 1)[0] == self.product and self.path.match(path) is not None
+
+
+# Flex Messaging Limits: list 10, fetch 2, create 2, update 1, delete 2 requests per second.
+RATES = dict((r.name, r) for r in (
+    Rate("flex_flow_list", "flex-api", "GET", _FLEX_FLOWS, 10, "Flex Flow list requests"),
+    Rate("flex_flow_fetch", "flex-api", "GET", _FLEX_FLOW, 2, "Flex Flow fetches"),
+    Rate("flex_flow_create", "flex-api", "POST", _FLEX_FLOWS, 2, "Flex Flow creates"),
+    Rate("flex_flow_update", "flex-api", "POST", _FLEX_FLOW, 1, "Flex Flow updates"),
+    Rate("flex_flow_delete", "flex-api", "DELETE", _FLEX_FLOW, 2, "Flex Flow deletes"),
+))
+
+# How many of a thing an account or a pool holds at most.
+CAPACITIES = {
+    "flex_flows": 2500,                 # Flex Flows per account (Flex Messaging Limits)
+    "proxy_numbers": 500,               # non-reserved numbers per Proxy service (Proxy Limits)
+    "proxy_reserved_numbers": 5000,     # reserved numbers per Proxy service (Proxy Limits)
+    "messaging_service_numbers": 400,   # numbers per Messaging Service (error 21714)
+}
+
+# Twilio's warning 80624 "Approaching Maximum Number Pool Size" comes at this share of a limit.
+APPROACHING = 0.9
+
+
+class Limits(object):
+    """The limits in force for one task: Twilio's documented ones, with the account's own from ``account_limits``."""
+
+    def __init__(self, rates=None, capacities=None):
+        self.rates = dict((name, rate.per_second) for name, rate in RATES.items())
+        self.rates.update(rates or {})
+        self.capacities = dict(CAPACITIES)
+        self.capacities.update(capacities or {})
+
+    def rate_for(self, method, host, path):
+        """The name and requests per second of the rate-limited endpoint a request goes to, or (None, None)."""
+        for name, rate in RATES.items():
+            if rate.matches(method, host, path):
+                return name, self.rates[name]
+        return None, None
+
+    def seconds(self, name, count):
+        """The least time ``count`` requests to rate ``name`` take at its rate (0 for none)."""
+        return float(count) / self.rates[name] if count else 0.0
+
+
+def limits_from(params, option="account_limits"):
+    """The Limits of a task's ``account_limits`` option; ValidationError for an unknown key or a value out of range."""
+    given = params.get(option) or {}
+    rates, capacities = {}, {}
+    for key in sorted(given):
+        value = given[key]
+        where = "%s.%s" % (option, key)
+        if key not in RATES and key not in CAPACITIES:
+            raise ValidationError(
+                "%s: unknown limit %r" % (where, key), code="invalid_value", option=where,
+                fix="Use one of %s." % ", ".join(sorted(RATES) + sorted(CAPACITIES)))
+        number = _number(value, integer=key in CAPACITIES)
+        if number is None or number <= 0:
+            kind = "a whole number of %s" % key.replace("_", " ") if key in CAPACITIES else "requests per second"
+            raise ValidationError(
+                "%s=%r: must be a positive number (%s)" % (where, value, kind), code="out_of_range", option=where,
+                fix="Set %s to the limit Twilio gave the account, or leave it out for Twilio's documented %s." % (
+                    where, RATES[key].per_second if key in RATES else CAPACITIES[key]))
+        (rates if key in RATES else capacities)[key] = number
+    return Limits(rates, capacities)
+
+
+def _number(value, integer):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if integer:
+        if number != int(number):
+            return None
+        return int(number)
+    return number
