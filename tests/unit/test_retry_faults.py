@@ -185,7 +185,7 @@ def test_post_is_not_resent_after_a_lost_connection(sim, mode, applied):
 def test_proxy_error_classification():
     """Through a CONNECT tunnel urllib3 reports a connection lost after sending as ProxyError; it is a read error.
 
-    (Without a proxy urllib3 reports ProtocolError itself; tests/unit/plugins/module_utils/test_api_client.py
+    (Without a proxy urllib3 reports ProtocolError itself; tests/unit/plugins/module_utils/test_client.py
     covers direct connections with a scripted server.)
     """
     from urllib3.exceptions import NewConnectionError, ProtocolError, ProxyError

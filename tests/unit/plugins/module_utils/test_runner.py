@@ -142,3 +142,47 @@ def test_single_form_returns_the_result_without_its_key():
     m = M()
     runner = _runner.ListRunner(m, [Item({}, label="one")], "label", "things")
     assert runner.run(lambda e: {}, lambda e: dict(label=e.label, changed=False)) == dict(changed=False)
+
+
+# -- _runner.concurrently: independent look-ups at the same time, results in order, errors after all finished
+# (was test_lookups_concurrently.py)
+
+class Looker(object):
+    pass
+
+
+def test_results_in_argument_order_and_none_skipped():
+    assert _runner.concurrently(Looker(), lambda m: "a", None, lambda m: "c") == ["a", None, "c"]
+    assert _runner.concurrently(Looker(), None, lambda m: 1) == [None, 1]
+    assert _runner.concurrently(Looker()) == []
+
+
+def test_look_ups_overlap():
+    # Each load waits for the other: this only finishes if they run at the same time.
+    barrier = threading.Barrier(2, timeout=5)
+
+    def load(m):
+        barrier.wait()
+        return threading.current_thread().name
+
+    first, second = _runner.concurrently(Looker(), load, load)
+    assert first != second
+
+
+def test_errors_after_all_finished_first_in_argument_order():
+    finished = []
+
+    def slow_ok(m):
+        finished.append("ok")
+        return 1
+
+    def fails(name):
+        def load(m):
+            finished.append(name)
+            raise ApiError("%s failed" % name)
+        return load
+
+    with pytest.raises(ApiError) as error:
+        _runner.concurrently(Looker(), fails("first"), slow_ok, fails("second"))
+    assert error.value.msg == "first failed"
+    assert sorted(finished) == ["first", "ok", "second"]

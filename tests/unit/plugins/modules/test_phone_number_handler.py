@@ -9,7 +9,6 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.flexops.twilio.plugins.modules import phone_number_handler as mod
-from ansible_collections.flexops.twilio.plugins.modules.phone_number_handler import normalise_handler, sms_fields
 from ansible_collections.flexops.twilio.tests.unit.plugins.modules.module_runner import run_main
 
 AC = "AC" + "a" * 32
@@ -23,46 +22,7 @@ def run_module(capsys, **args):
     return run_main(mod, capsys, **args)
 
 
-# -- normalisation -------------------------------------------------------------
-
-def test_unset_fields_normalise_to_none_and_type_none():
-    h = normalise_handler(dict(sms_url="", sms_method="POST", sms_fallback_url=None, sms_fallback_method="POST",
-                               sms_application_sid=""))
-    assert h == dict(type="none", proxy_service_sid=None, proxy_service_name=None, is_reserved=None,
-                     studio_flow_sid=None, studio_flow_name=None, twiml_app_name=None, sms_url=None,
-                     sms_method="POST", sms_fallback_url=None, sms_fallback_method="POST", sms_application_sid=None)
-
-
-def test_pool_membership_wins_over_number_fields():
-    fields = dict(sms_url="https://example.com/sms", sms_application_sid=AP)
-    h = normalise_handler(fields, proxy=dict(sid=KS, name="Flex Proxy Service", is_reserved=True))
-    assert (h["type"], h["proxy_service_sid"], h["proxy_service_name"], h["is_reserved"]) == (
-        "proxy_service", KS, "Flex Proxy Service", True)
-    assert h["sms_url"] == "https://example.com/sms"
-
-
-def test_application_shadows_urls():
-    h = normalise_handler(dict(sms_url="https://example.com/sms", sms_application_sid=AP),
-                          apps=[dict(sid=AP, friendly_name="Bot")])
-    assert (h["type"], h["sms_application_sid"], h["twiml_app_name"]) == ("twiml_app", AP, "Bot")
-
-
-def test_studio_url_is_studio_flow_with_name_when_flows_known():
-    url = "https://webhooks.twilio.com/v1/Accounts/%s/Flows/%s" % (AC, FW)
-    h = normalise_handler(dict(sms_url=url), flows=[dict(sid=FW, friendly_name="Messaging Flow")])
-    assert (h["type"], h["studio_flow_sid"], h["studio_flow_name"]) == ("studio_flow", FW, "Messaging Flow")
-    assert normalise_handler(dict(sms_url=url))["studio_flow_name"] is None
-
-
-def test_other_url_is_webhook():
-    h = normalise_handler(dict(sms_url="https://example.com/sms", sms_method="GET"))
-    assert (h["type"], h["sms_url"], h["sms_method"], h["studio_flow_sid"]) == ("webhook", "https://example.com/sms", "GET", None)
-
-
-def test_sms_fields_uses_empty_string_for_unset():
-    assert sms_fields(dict(sms_url=None, sms_method="POST", sms_application_sid="")) == dict(
-        sms_url="", sms_method="POST", sms_fallback_url="", sms_fallback_method="", sms_application_sid="")
-
+# normalise_handler, sms_fields and the handler fields are tested in tests/unit/plugins/module_utils/test_number_handler.py.
 
 # -- validation: fails before any request ----------------------------------------
 
