@@ -257,6 +257,17 @@ def wanted_studio_flow(entry, before, resolver, fresh):
     return None
 
 
+def studio_or_webhook(kind, entry, before, resolver, creating, fresh, effective):
+    """The settings of a studio address (its flow, ``retry_count``) or of a webhook address (``webhook_url``, needed
+    when the address is fresh) that every kind shares; empty for another type."""
+    if effective == "studio":
+        return dict(studio_flow=wanted_studio_flow(entry, before, resolver, fresh), retry_count=entry["retry_count"])
+    if effective == "webhook":
+        require_webhook(kind, entry, creating, fresh)
+        return dict(webhook_url=entry["webhook_url"])
+    return {}
+
+
 def require_webhook(kind, entry, creating, fresh):
     """A fresh webhook address needs webhook_url: ValidationError ``missing_option`` without it."""
     if entry["webhook_url"] is None and fresh:

@@ -157,12 +157,8 @@ def wanted_fields(entry, before, resolver):
     creating, switching, effective, fresh = machinery.fit_live_type(KIND, entry, before)
     wanted = machinery.common_wanted(KIND, entry, creating, "Flex Conversations %s")
     wanted.update(type=ADDRESS_TYPE, address_country=entry["address_country"])
-    if effective == "studio":
-        wanted["studio_flow"] = machinery.wanted_studio_flow(entry, before, resolver, fresh)
-        wanted["retry_count"] = entry["retry_count"]
-    elif effective == "webhook":
-        machinery.require_webhook(KIND, entry, creating, fresh)
-        wanted["webhook_url"] = entry["webhook_url"]
+    wanted.update(machinery.studio_or_webhook(KIND, entry, before, resolver, creating, fresh, effective))
+    if effective == "webhook":
         wanted["webhook_method"] = entry["webhook_method"]
         wanted["webhook_filters"] = sorted(entry["webhook_filters"]) if entry["webhook_filters"] else None
     wanted["conversation_service_sid"] = entry["conversation_service_sid"] or (

@@ -106,14 +106,10 @@ def wanted_fields(entry, before, resolver):
     creating, switching, effective, fresh = machinery.fit_live_type(KIND, entry, before)
     wanted = machinery.common_wanted(KIND, entry, creating, "SMS %s")
     wanted.update(janitor_enabled=entry["janitor_enabled"], long_lived=entry["long_lived"])
-    if effective == "studio":
-        wanted["studio_flow"] = machinery.wanted_studio_flow(entry, before, resolver, fresh)
+    wanted.update(machinery.studio_or_webhook(KIND, entry, before, resolver, creating, fresh, effective))
+    if effective == "webhook":
         wanted["retry_count"] = entry["retry_count"]
-    elif effective == "webhook":
-        machinery.require_webhook(KIND, entry, creating, fresh)
-        wanted["webhook_url"] = entry["webhook_url"]
-        wanted["retry_count"] = entry["retry_count"]
-    else:
+    elif effective == "task":
         wanted["workspace_sid"] = entry["workspace_sid"] or (
             resolver.flex_default("taskrouter_workspace_sid", entry.name("workspace_sid")) if fresh else None)
         wanted["workflow_sid"] = entry["workflow_sid"] or (
