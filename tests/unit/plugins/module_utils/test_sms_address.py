@@ -3,14 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """_sms_address: what one flex_sms_address entry means: its checks, the flow it is about, the settings it wants
-(defaults only on create, lazy look-ups). (Moved from tests/unit/plugins/modules/test_flex_sms_address.py; a local
-stub builds the flows.)"""
+(defaults only on create, lazy look-ups). (Moved from tests/unit/plugins/modules/test_flex_sms_address.py; flex_flows.py,
+a small stub, builds the flows.)"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
-
-import itertools
 
 import pytest
 
@@ -19,33 +17,18 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _sms_address
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._integrations import SETTINGS
+from ansible_collections.flexops.twilio.tests.unit.plugins.module_utils.flex_flows import (
+    CHAT,
+    CHAT2,
+    FW_MESSAGING,
+    FW_OTHER,
+    NUMBER,
+    WS,
+    WW,
+    flow,
+    sid,
+)
 
-NUMBER = "+15551230001"
-ACCOUNT = "AC" + "a" * 32
-CHAT = "IS" + "1" * 32
-CHAT2 = "IS" + "2" * 32
-WS = "WS" + "1" * 32
-WW = "WW" + "1" * 32
-FW_MESSAGING = "FW" + "1" * 32
-FW_OTHER = "FW" + "2" * 32
-_sids = itertools.count(1)
-
-
-def sid(prefix):
-    return "%s%032x" % (prefix, next(_sids))
-
-
-def flow(number, sid_=None, integration_type="studio", integration=None, enabled=True, channel_type="sms",
-         friendly_name=None, chat_service_sid=CHAT):
-    """A Flex Flow as the API returns it (a local stub: plain data, no client)."""
-    return dict(
-        sid=sid_ or sid("FO"), account_sid=ACCOUNT, friendly_name=friendly_name or "SMS %s" % number,
-        chat_service_sid=chat_service_sid, channel_type=channel_type, contact_identity=number, enabled=enabled,
-        integration_type=integration_type,
-        integration=integration if integration is not None else {"flow_sid": FW_MESSAGING, "retry_count": 3},
-        long_lived=False, janitor_enabled=False, url="https://flex-api.twilio.com/v1/FlexFlows/x",
-        date_created=None, date_updated=None,
-    )
 
 
 def entry(number=NUMBER, flow_sid=None, **values):
