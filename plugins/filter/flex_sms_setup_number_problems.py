@@ -14,7 +14,7 @@ author:
   - flexops.twilio maintainers (@flexops)
 description:
   - Checks the role's C(flex_sms_setup_numbers) entries before any request, the way the modules check their own
-    input: an entry with neither C(phone_number) nor C(label), a C(phone_number) that is not E.164 (the modules'
+    input - an entry with neither C(phone_number) nor C(label), a C(phone_number) that is not E.164 (the modules'
     own pattern), and a number or label given more than once.
   - Made for the role; its input is the role's normalised entries.
 options:

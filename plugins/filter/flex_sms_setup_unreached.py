@@ -16,9 +16,9 @@ description:
   - From the result of M(flexops.twilio.flex_sms_route_info), the role's verdict per number that does not
     certainly reach Flex, in one of two lists.
   - C(failing) - the numbers that do not reach Flex, one text each naming every problem and its fix
-    (C([code] msg. Fix: fix)).
+    (each problem as its C([code]), its message, then C(Fix) and its fix).
   - C(doubtful) - the numbers whose outcome is unknown, and, with O(require_send_to_flex=false), the numbers whose
-    only problem is a Studio flow that cannot reach Send to Flex (accepted on purpose): one text each with the
+    only problem is a Studio flow that cannot reach Send to Flex (accepted on purpose) - one text each with the
     route's C(why).
 options:
   _input:

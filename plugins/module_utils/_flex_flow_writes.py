@@ -19,6 +19,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._base import applie
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
 from ansible_collections.flexops.twilio.plugins.module_utils._flex_flow import flow_sids_in, flows_for_number, live_view, summary
 
+
 def is_collision(exc):
     """True when Twilio refused a flow because it collides with another flow of the same number (45210, 45212)."""
     message = exc.details.get("twilio_message") or exc.msg

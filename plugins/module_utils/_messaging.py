@@ -61,15 +61,15 @@ def validate(p, entries=None):
         option = named[0][0]
         if entries is not None and p["proxy_service"] is None:
             raise only_with(option, "proxy_service", "set proxy_service (for example 'Flex Proxy Service') or remove %s."
-                             % option)
+                            % option)
         if entries is None and p["handler"] != "proxy_service":
             raise only_with(option, "handler=proxy_service", "remove %s or set handler=proxy_service." % option)
         if p["state"] == "absent":
             raise only_with(option, "state=present", "remove %s or set state=present (state=absent leaves the number "
-                             "in its Messaging Service)." % option)
+                            "in its Messaging Service)." % option)
     elif p.get(DEFER_OPTION):
         raise only_with(DEFER_OPTION, OPTION, "set messaging_service (the Messaging Service the numbers stay in) or "
-                         "remove %s." % DEFER_OPTION)
+                        "remove %s." % DEFER_OPTION)
     for entry in entries or ():
         own = entry.index is not None and (p["addresses"][entry.index].get(OPTION) is not None)
         entry.values[OPTION] = p["addresses"][entry.index][OPTION] if own else p.get(OPTION)

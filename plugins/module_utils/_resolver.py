@@ -19,6 +19,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils import _lookups
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import is_sid
 
+
 def exists_fix(option, kind, workspace=None):
     """The fix of a ``sid_not_found`` error, in the option names (the role words its own, with its variables)."""
     if kind == "chat_service":

@@ -87,7 +87,7 @@ def write_entry(m, entry):
         # The number leaves the Proxy pool first: it never points at Flex without its SMS address.
         routed = route_entry(m, entry, plan) if m.routing else None
         deleted = m.remove(entry.label, before, lambda: m.client.flex_api.v1.flex_flow(flow["sid"]).delete(),
-                              reread=Writes(m, entry, plan).live)
+                           reread=Writes(m, entry, plan).live)
         result.update(changed=deleted or bool(routed and routed["changed"]), address=None)
         if routed is not None:
             result.update(address_changed=deleted, proxy_service=routed)
@@ -103,7 +103,7 @@ def write_entry(m, entry):
     downgraded = migration.downgrade(m, entry, plan, result, m.routing) if plan.get("downgrade") else False
     try:
         changed, written = m.reconcile(entry.label, before, plan["wanted"], create, update, recover=writes.created,
-                                          reread=writes.updated, conflict=is_collision)
+                                       reread=writes.updated, conflict=is_collision)
     except ApiError as exc:
         raise collision_error(exc, entry, flow, plan["flows"], "create" if flow is None else "update") or exc
     if changed:

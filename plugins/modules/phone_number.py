@@ -183,6 +183,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._base import Twilio
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._phone_number import NUMBER_TYPES, capabilities, describe
 
+
 class PhoneNumber(TwilioModule):
     argument_spec = dict(
         phone_number=dict(type="str"),

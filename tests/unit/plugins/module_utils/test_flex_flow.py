@@ -21,7 +21,6 @@ from ansible_collections.flexops.twilio.tests.unit.plugins.module_utils.flex_flo
 )
 
 
-
 # -- mapping to and from the API ------------------------------------------------
 
 def test_managed_view_reads_only_the_settings_of_the_live_type():

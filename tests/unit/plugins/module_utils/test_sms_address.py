@@ -30,7 +30,6 @@ from ansible_collections.flexops.twilio.tests.unit.plugins.module_utils.flex_flo
 )
 
 
-
 def entry(number=NUMBER, flow_sid=None, **values):
     base = dict((k, None) for k in SETTINGS)
     base.update(values)
