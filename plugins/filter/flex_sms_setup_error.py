@@ -21,8 +21,9 @@ description:
     C(Nothing was changed) (or, when the task changed something first, C(Some numbers were changed before the
     error, run the role again to finish)). Otherwise the module's C(msg) is the error, as it names no option the
     role has its own name for.
-  - A C(sid_not_found) problem names the setting by the role's name (O(sid_fixes)), from its C(option) and
-    C(entry), the entry's own setting when that entry sets it, else the role variable C(flex_sms_setup_<option>).
+  - A C(sid_not_found) problem names the setting by the role's name, from its C(option) and C(entry) - the entry's
+    own setting when that entry sets it, else the role variable C(flex_sms_setup_<option>) - in place of the
+    module's option name, and gets the role's fix for that option (O(sid_fixes)).
   - Made for the role; its input is a module result.
 options:
   _input:
@@ -78,8 +79,9 @@ def _line(problem, entries, fixes, sid_fixes):
     fix = fixes.get(problem.get("code"), problem.get("fix"))
     text = problem.get("msg") or ""
     if problem.get("code") == "sid_not_found" and problem.get("option"):
+        # The module's option, where the message names it, becomes the role's name for it (no cutting by position).
         base, named = _setting(problem, entries)
-        text = "%s: %s" % (named, text)
+        text = text.replace(problem["option"], named, 1)
         fix = sid_fixes.get(base, fix)
     text = text.rstrip(".")
     return "%s. %s" % (text, fix.strip()) if fix else text

@@ -51,7 +51,6 @@ def test_sid_not_found_names_the_entrys_own_setting_else_the_role_variable():
                    option="chat_service_sid")
     text = flex_sms_setup_error(dict(problems=[own, role]), ENTRIES, FIXES, SID_FIXES)
     assert text == (
-        "Nothing was changed: chat_service_sid of the flex_sms_setup_numbers entry +14155550101: "
-        "addresses[0].chat_service_sid=IS1: no Chat service. " + SID_FIXES["chat_service_sid"].rstrip(".")
-        + "; flex_sms_setup_chat_service_sid: chat_service_sid=IS9: no Chat service. "
-        + SID_FIXES["chat_service_sid"])
+        "Nothing was changed: chat_service_sid of the flex_sms_setup_numbers entry +14155550101=IS1: no Chat service. "
+        + SID_FIXES["chat_service_sid"].rstrip(".")
+        + "; flex_sms_setup_chat_service_sid=IS9: no Chat service. " + SID_FIXES["chat_service_sid"])
