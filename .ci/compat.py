@@ -65,6 +65,8 @@ def ensure_venv(release):
     for name in REQUIREMENTS:
         cmd += ["-r", os.path.join(ROOT, name)]
     subprocess.check_call(cmd + ["ansible-core==%s" % release], cwd=ROOT)
+    print("Installed %s" % ", ".join(sorted(os.path.basename(n) for n in REQUIREMENTS) + ["ansible-core==%s" % release]),
+          flush=True)
     open(stamp, "w").close()
     return venv, False
 
@@ -116,11 +118,15 @@ def run_release(release, args):
         cmd = [os.path.join(venv, "bin", "python"), os.path.join("tests", "integration", "run.py"), "-j", str(args.jobs),
                "--collections-dir", os.path.join(out, "collections")] + args.targets
         print("[%s] %s" % (release, " ".join(cmd)), flush=True)
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True)
-        sys.stdout.write("".join("[%s] %s\n" % (release, line) for line in proc.stdout.splitlines()))
-        integration_ok = proc.returncode == 0
-        integration = summary(proc.stdout, r"^\d+ passed, \d+ failed$")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                universal_newlines=True)
+        lines = []
+        for line in proc.stdout:  # as it comes: one line per target, a failure's playbook output
+            lines.append(line)
+            sys.stdout.write("[%s] %s" % (release, line))
+            sys.stdout.flush()
+        integration_ok = proc.wait() == 0
+        integration = summary("".join(lines), r"^\d+ passed, \d+ failed$")
     units_ok, units_result = True, "-"
     if units is not None:
         units_ok = units.wait() == 0
