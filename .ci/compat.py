@@ -142,7 +142,7 @@ def run_release(release, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--core", action="append", required=True, help="an ansible-core release (one per minor)")
     parser.add_argument("--targets", default="", help="integration targets, space-separated")
     parser.add_argument("--no-units", dest="units", action="store_false", help="skip the unit suite")

@@ -20,6 +20,8 @@ import json
 
 from ansible.module_utils import basic
 
+__all__ = ("module_json", "patch_module_args")
+
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19
