@@ -1,7 +1,8 @@
 # flexops.twilio: developer and CI entry points.
 #
 #   make test          install the pinned tools into .venv (once) and run every check
-#   make <check>       run one check: sanity lint docs-lint changelog-lint units integration build ee
+#   make <check>       run one check: sanity lint docs-lint changelog-lint units integration compat-oldest build ee
+#   make compat        the ansible-core matrix: units and the representative targets on 2.16, 2.17, 2.18, 2.19
 #   make integration TARGETS="flex_sms_address phone_number"   only some integration targets
 #   make demo          the flex_sms_setup role against the Twilio simulator: set up, rerun (changed=0), summary
 #   make bench         performance scenarios against the simulator (100 ms latency); see docs/performance.md
@@ -29,11 +30,11 @@ BUILD := $(CURDIR)/.build
 COLL := $(BUILD)/ansible_collections/flexops/twilio
 DIST := $(BUILD)/dist
 
-CHECKS := sanity lint docs-lint changelog-lint units integration build ee
+CHECKS := sanity lint docs-lint changelog-lint units integration compat-oldest build ee
 TARGETS ?=
 PYTEST_ARGS ?=
 
-.PHONY: test venv collection-copy collections-link ansible-test-get-pip clean distclean $(CHECKS)
+.PHONY: test venv collection-copy collections-link ansible-test-get-pip compat clean distclean $(CHECKS)
 
 # -- every check ---------------------------------------------------------------
 # Runs all checks even when one fails, prints each one's result and time, and
@@ -164,6 +165,31 @@ build: venv
 ee: venv
 	python .ci/check_ee.py
 
+# -- ansible-core matrix (issue 22, docs/compatibility.md) ------------------------
+# One venv per minor, .venv-compat/<minor>: requirements.txt, tests/requirements-compat.txt
+# and the release of COMPAT_CORES (built once, kept while a stamp keyed on those is
+# there). Python 3.11 runs ansible-core 2.16 to 2.19; 2.20 and later need Python >= 3.12.
+# `make compat`: the unit suite and COMPAT_TARGETS on every minor (every module's main
+# target, the role's main targets, bad input), with a table of results and times.
+# compat-oldest (a check of `make test`): the oldest claimed minor (requires_ansible
+# in meta/runtime.yml) beside the 2.19 checks of .venv: the unit suite and
+# COMPAT_OLDEST_TARGETS, a subset that keeps `make test` in its budget
+# (docs/compatibility.md). COMPAT_ARGS="--no-units" etc. go to .ci/compat.py.
+COMPAT_CORES := 2.16.20 2.17.14 2.18.19 2.19.14
+COMPAT_TARGETS := flex_sms_address flex_conversations_address flex_sms_route_info phone_number phone_number_handler \
+  studio_flow_info role_single role_rerun role_check_mode role_migrate_conversations role_a2p role_multi_account \
+  bad_input flex_sms_address_validation role_validation
+COMPAT_OLDEST_TARGETS := flex_sms_address flex_conversations_address flex_sms_route_info phone_number studio_flow_info \
+  role_single role_rerun bad_input flex_sms_address_validation role_validation
+COMPAT_ARGS ?=
+
+# .ci/compat.py needs only the standard library: no .venv needed.
+compat: collections-link
+	$(PYTHON) .ci/compat.py $(foreach core,$(COMPAT_CORES),--core $(core)) --targets "$(COMPAT_TARGETS)" $(COMPAT_ARGS)
+
+compat-oldest: collections-link
+	$(PYTHON) .ci/compat.py --core $(firstword $(COMPAT_CORES)) --targets "$(COMPAT_OLDEST_TARGETS)" $(COMPAT_ARGS)
+
 # -- demo ----------------------------------------------------------------------
 # The README's first command: starts the Twilio simulator with the demo seed,
 # runs examples/demo.yml twice (the second run must report changed=0 and send
@@ -186,4 +212,4 @@ clean:
 	rm -rf .build collections tests/output .ansible .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-compat

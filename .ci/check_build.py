@@ -26,7 +26,7 @@ COLLECTION = "flexops.twilio"
 
 # Paths (or path prefixes) that must never ship in the collection tarball.
 FORBIDDEN_PREFIXES = (
-    ".venv/", ".build/", ".git/", ".ci/", ".ansible/", ".pytest_cache/", ".cache/",
+    ".venv/", ".venv-compat/", ".build/", ".git/", ".ci/", ".ansible/", ".pytest_cache/", ".cache/",
     "collections/", "tests/",
 )
 FORBIDDEN_NAMES = ("Makefile", ".gitignore", ".ansible-lint", ".yamllint", "pytest.ini")

@@ -34,6 +34,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._errors import (
     ValidationError,
     describe_error,
     is_not_found,
+    plain_data,
 )
 from ansible_collections.flexops.twilio.plugins.module_utils._limits import limits_from
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid
@@ -367,18 +368,20 @@ class TwilioModule(object):
             result = self.run()
         except ValidationError as exc:
             self._emit_warnings()
-            self.module.fail_json(msg=str(exc), problems=exc.problems, api_stats=self.stats.as_dict())
+            self.module.fail_json(**plain_data(dict(msg=str(exc), problems=exc.problems, api_stats=self.stats.as_dict())))
         except ApiError as exc:
             self._add_retry_warnings()
             self._emit_warnings()
-            self.module.fail_json(msg=exc.msg, problems=exc.problems, api_stats=self.stats.as_dict(), **exc.details)
+            self.module.fail_json(**plain_data(dict(exc.details, msg=exc.msg, problems=exc.problems,
+                                                    api_stats=self.stats.as_dict())))
         self._add_retry_warnings()
         result.setdefault("changed", False)
         result["api_stats"] = self.stats.as_dict()
         if self.module._diff and self.diffs:
             result["diff"] = self.diffs if len(self.diffs) > 1 else self.diffs[0]
         self._emit_warnings()
-        self.module.exit_json(**result)
+        # Plain data only (a Problem is a dict subclass): see _errors.plain_data.
+        self.module.exit_json(**plain_data(result))
 
     def _emit_warnings(self):
         for warning in self.warnings:

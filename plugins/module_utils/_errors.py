@@ -41,10 +41,28 @@ class Problem(dict):
     ``msg`` what is wrong and ``fix`` what to do (None when there is nothing to
     add to ``msg``), both in the module's option names. A caller words its own
     error as ``msg`` followed by its own fix for ``code``.
+
+    A dict subclass for the code that reads it; TwilioModule.execute hands
+    Ansible plain dicts (``plain_data``).
     """
 
     def __init__(self, code, msg, fix=None, entry=None, option=None, holder=None):
         super(Problem, self).__init__(code=code, entry=entry, option=option, holder=holder, msg=msg, fix=fix)
+
+
+def plain_data(value):
+    """``value`` with every dict (of any subclass) a plain dict and every list or tuple a list, recursively.
+
+    What a module hands to exit_json/fail_json: before ansible-core 2.19 both pass
+    the result through remove_values(), which rebuilds each mutable mapping as
+    ``type(value)()``; a Problem cannot be built without arguments, so a result
+    carrying one ended as "MODULE FAILURE" instead of its message.
+    """
+    if isinstance(value, dict):
+        return dict((key, plain_data(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain_data(item) for item in value]
+    return value
 
 
 def without_fix(msg, fix):

@@ -19,8 +19,6 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "unit-test-token"
 
@@ -45,6 +43,9 @@ def make_module():
     auth_token default to test values. The module arguments stay in place until
     the test ends, as exit_json/fail_json read them too.
     """
+    # Imported here: pytest loads this file before pytest-ansible makes ansible_collections importable.
+    from ansible_collections.flexops.twilio.tests.unit.core_compat import patch_module_args
+
     with contextlib.ExitStack() as stack:
         def make(cls, check_mode=False, diff=False, **params):
             args = dict(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)

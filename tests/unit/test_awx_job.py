@@ -17,7 +17,16 @@ AWX's Demo Inventory:
   the collection's AWX credential type (extensions/awx/twilio_credential_type.yml),
   rendered the way AWX renders its injectors (tests/unit/awx_credential.py);
 * acme_au (region au1 through the Sydney edge) and globex carry vault-encrypted
-  auth tokens as host variables, decrypted with the job's vault password.
+  auth tokens as host variables, decrypted with the job's vault password:
+  acme_au's in vault_flex_sms_setup_auth_token, which flex_sms_setup_auth_token
+  references (as examples/inventory/multi_account.yml does), globex's inline in
+  flex_sms_setup_auth_token itself on ansible-core 2.19 and later, referenced
+  too before 2.19 (whose role argument validation fails on a vaulted value of a
+  no_log option, ansible/ansible#79624: docs/troubleshooting.md).
+
+`make compat` runs this module on ansible-core 2.16 to 2.19: the job's
+ansible-playbook is the one next to the Python running the tests (first on
+the job's PATH), so the job runs on the same ansible-core as the test.
 
 It asserts the job's status and per-host results (from the runner's events and
 stats) and the simulator's state, that a second job changes nothing (changed=0,
@@ -43,6 +52,7 @@ import sys
 import pytest
 import yaml
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.parsing.vault import VaultLib, VaultSecret
 
 from ansible_collections.flexops.twilio.tests.unit.awx_credential import ROOT, load_credential_type, render_like_awx
@@ -70,6 +80,8 @@ ACCOUNTS = {
                    numbers=["+12125550401", "+12125550402"]),
 }
 CREDENTIAL_ACCOUNT = "acme_us"  # the account of the job's Twilio credential
+# The account whose token is vaulted inline in the role variable itself (ansible-core 2.19+; see above).
+INLINE_VAULT_ACCOUNT = "globex" if tuple(int(p) for p in ANSIBLE_CORE_VERSION.split(".")[:2]) >= (2, 19) else None
 
 # Variables of the test process that would send the job around the simulator, make it trust
 # another CA, or give it other credentials or collections (ansible-runner starts from os.environ).
@@ -112,7 +124,12 @@ def inventory(seed):
         host = {"flex_sms_setup_numbers": [{"phone_number": n} for n in account["numbers"]]}
         if name != CREDENTIAL_ACCOUNT:
             host["flex_sms_setup_account_sid"] = account["sid"]
-            host["flex_sms_setup_auth_token"] = Vaulted(vault.encrypt(seed[account["sid"]]["auth_token"]).decode())
+            vaulted = Vaulted(vault.encrypt(seed[account["sid"]]["auth_token"]).decode())
+            if name == INLINE_VAULT_ACCOUNT:
+                host["flex_sms_setup_auth_token"] = vaulted
+            else:
+                host["flex_sms_setup_auth_token"] = "{{ vault_flex_sms_setup_auth_token }}"
+                host["vault_flex_sms_setup_auth_token"] = vaulted
         for option in ("region", "edge"):
             if option in account:
                 host["flex_sms_setup_%s" % option] = account[option]

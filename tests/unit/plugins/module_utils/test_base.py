@@ -11,7 +11,6 @@ __metaclass__ = type
 import json
 
 import pytest
-from ansible.module_utils.common import json as ansible_json
 from twilio.rest import Client
 from twilio.rest.api.v2010.account.available_phone_number_country.local import LocalInstance
 from twilio.rest.api.v2010.account.incoming_phone_number import IncomingPhoneNumberInstance
@@ -20,7 +19,10 @@ from twilio.rest.flex_api.v1.flex_flow import FlexFlowInstance
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import Problem
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import plain_data
+from ansible_collections.flexops.twilio.tests.unit.core_compat import module_json
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 FLOW_SID = "FO" + "0123456789abcdef" * 2
@@ -264,6 +266,73 @@ def test_execute_validation_error_fails_before_any_request(thing, run_module):
     assert m.sdk.calls == []
 
 
+# -- problems through Ansible's own exit_json / fail_json (issue 22) ----------------------
+# Before ansible-core 2.19, exit_json and fail_json pass the result through
+# remove_values(), which rebuilds every mutable mapping as type(value)(): a Problem
+# (a dict subclass whose constructor needs arguments) there ended the module as
+# "MODULE FAILURE" with no JSON. These run the real AnsibleModule methods (nothing
+# mocked) with a no_log value in the parameters (auth_token), on every version
+# `make compat` runs.
+
+HOLDER = dict(type="messaging_service", sid="MG" + "0" * 32, name="Marketing")
+
+
+class Failing(TwilioModule):
+    """Fails (or succeeds) the way the real modules do, with problems."""
+
+    argument_spec = dict(how=dict(type="str", choices=["validation", "api", "result"]))
+
+    def validate(self):
+        if self.params["how"] == "validation":
+            raise ValidationError("addresses[1].webhook_url must start with https://: give an https URL.", problems=[
+                Problem("invalid_value", "addresses[1].webhook_url must start with https://", fix="Give an https URL.",
+                        entry="+15551230001", option="addresses[1].webhook_url"),
+                Problem("held_by_other_service", "+15551230002 is held by Marketing", fix="Set take_over.",
+                        entry="+15551230002", option="take_over", holder=dict(HOLDER)),
+            ])
+
+    def run(self):
+        if self.params["how"] == "api":
+            raise ApiError("Updating the Flex Flow failed: HTTP 400, Twilio error 20001: bad", status=400, code=20001)
+        return dict(numbers=[dict(phone_number="+15551230001", reaches_flex=False,
+                                  problems=[Problem("not_routed_to_flex", "goes elsewhere", entry="+15551230001")])])
+
+
+def test_validation_problems_reach_fail_json_as_data(make_module, run_module):
+    result = run_module(make_module(Failing, how="validation"))
+    assert result["_rc"] == 1
+    assert result["msg"] == "addresses[1].webhook_url must start with https://: give an https URL."
+    assert result["problems"] == [
+        dict(code="invalid_value", entry="+15551230001", option="addresses[1].webhook_url", holder=None,
+             msg="addresses[1].webhook_url must start with https://", fix="Give an https URL."),
+        dict(code="held_by_other_service", entry="+15551230002", option="take_over", holder=HOLDER,
+             msg="+15551230002 is held by Marketing", fix="Set take_over."),
+    ]
+    assert result["api_stats"]["requests"] == 0
+
+
+def test_api_error_problems_and_details_reach_fail_json(make_module, run_module):
+    result = run_module(make_module(Failing, how="api"))
+    assert result["_rc"] == 1
+    assert result["msg"].startswith("Updating the Flex Flow failed: HTTP 400")
+    assert (result["status"], result["code"]) == (400, 20001)
+    assert [p["code"] for p in result["problems"]] == ["twilio_error"]
+
+
+def test_problems_in_a_result_reach_exit_json(make_module, run_module):
+    result = run_module(make_module(Failing, how="result"))
+    assert result["_rc"] == 0
+    assert result["numbers"][0]["problems"] == [
+        dict(code="not_routed_to_flex", entry="+15551230001", option=None, holder=None, msg="goes elsewhere", fix=None)]
+
+
+def test_plain_data_leaves_no_dict_subclass():
+    data = plain_data(dict(problems=(Problem("x", "m", holder=dict(HOLDER)),), n=[1, "a", None]))
+    assert data == dict(problems=[dict(code="x", msg="m", fix=None, entry=None, option=None, holder=HOLDER)],
+                        n=[1, "a", None])
+    assert type(data["problems"]) is list and type(data["problems"][0]) is dict  # pylint: disable=unidiomatic-typecheck
+
+
 @pytest.mark.parametrize("args, message", [
     (dict(account_sid="AC123"), "account_sid='AC123' is not a valid account SID"),
     (dict(auth_token=None), "No credentials: set auth_token (or TWILIO_AUTH_TOKEN), or api_key and api_secret"),
@@ -285,8 +354,7 @@ def sdk_client():
 
 def assert_module_serializable(data):
     """A module result must pass Ansible's own module JSON encoder."""
-    encoder = ansible_json.get_module_encoder("legacy", ansible_json.Direction.MODULE_TO_CONTROLLER)
-    assert json.loads(json.dumps(data, cls=encoder)) == data
+    assert json.loads(module_json(data)) == data
 
 
 def test_to_dict_flex_flow(sdk_client):

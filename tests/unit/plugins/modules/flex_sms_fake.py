@@ -25,7 +25,7 @@ import itertools
 import re
 import types
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.flexops.twilio.tests.unit.core_compat import patch_module_args
 
 ACCOUNT = "AC" + "a" * 32
 TOKEN = "secret"

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.flexops.twilio.tests.unit.core_compat import patch_module_args
 
 AC = "AC" + "a" * 32
 
