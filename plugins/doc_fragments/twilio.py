@@ -83,8 +83,8 @@ options:
         (5000 reserved numbers per Proxy service), V(messaging_service_numbers)
         (400 numbers per Messaging Service)."
       - Each value must be a positive number (a whole number for capacities).
-      - If not set, the value of the E(TWILIO_ACCOUNT_LIMITS) environment
-        variable is used (JSON, for example C({"flex_flow_update": 5})).
+      - "If not set, the value of the E(TWILIO_ACCOUNT_LIMITS) environment
+        variable is used, as JSON, for example C({\"flex_flow_update\": 5})."
     type: dict
 notes:
   - "Requires the C(twilio) Python library (9.x) on the host that runs the module, usually the controller (C(connection: local))."

@@ -84,7 +84,7 @@ def run_probe(monkeypatch, environ, capsys):
 
 def test_env_fallbacks_are_found():
     # The check below is only meaningful if the spec really declares the fallbacks.
-    assert set(env_fallbacks()) == {"account_sid", "auth_token", "api_key", "api_secret", "region", "edge"}
+    assert set(env_fallbacks()) == {"account_sid", "auth_token", "api_key", "api_secret", "region", "edge", "account_limits"}
 
 
 def test_every_injector_feeds_the_option_of_the_same_name(credential_type):
@@ -113,7 +113,8 @@ def test_auth_token_credential_reaches_the_module(credential_type, monkeypatch, 
     result = run_probe(monkeypatch, environ, capsys)
     assert not result.get("failed"), result
     assert result["resolved"] == dict(
-        account_sid=ACCOUNT, auth_token=digest("secret-token"), api_key=None, api_secret=None, region=None, edge=None)
+        account_sid=ACCOUNT, auth_token=digest("secret-token"), api_key=None, api_secret=None, region=None, edge=None,
+        account_limits=None)
 
 
 def test_api_key_credential_with_region_reaches_the_module(credential_type, monkeypatch, capsys):
@@ -124,7 +125,24 @@ def test_api_key_credential_with_region_reaches_the_module(credential_type, monk
     # A blank TWILIO_AUTH_TOKEN must not collide with the API key (mutually exclusive options).
     assert not result.get("failed"), result
     assert result["resolved"] == dict(
-        account_sid=ACCOUNT, auth_token=None, api_key=API_KEY, api_secret=digest("key-secret"), region="au1", edge="sydney")
+        account_sid=ACCOUNT, auth_token=None, api_key=API_KEY, api_secret=digest("key-secret"), region="au1", edge="sydney",
+        account_limits=None)
+
+
+def test_account_limits_credential_reaches_the_module(credential_type, monkeypatch, capsys):
+    inputs = dict(account_sid=ACCOUNT, auth_token="secret-token", account_limits='{"flex_flow_update": 5, "flex_flows": 5000}')
+    result = run_probe(monkeypatch, render_like_awx(credential_type, inputs), capsys)
+    assert not result.get("failed"), result
+    assert result["resolved"]["account_limits"] == {"flex_flow_update": 5, "flex_flows": 5000}
+
+
+def test_bad_account_limits_credential_fails_before_any_request(credential_type, monkeypatch, capsys):
+    inputs = dict(account_sid=ACCOUNT, auth_token="secret-token", account_limits='{"flex_flow_updates": 5}')
+    result = run_probe(monkeypatch, render_like_awx(credential_type, inputs), capsys)
+    assert result["failed"] is True
+    assert result["problems"][0]["code"] == "invalid_value"
+    assert result["problems"][0]["option"] == "account_limits.flex_flow_updates"
+    assert result["api_stats"]["requests"] == 0
 
 
 def test_credential_without_secret_fails_with_the_modules_message(credential_type, monkeypatch, capsys):
