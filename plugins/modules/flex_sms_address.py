@@ -702,7 +702,7 @@ import functools
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _route, _runner, _studio
+from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _messaging, _route, _runner, _studio
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils import _migration as migration
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
@@ -806,7 +806,10 @@ class FlexSmsAddress(TwilioModule):
             self.service = lookups.proxy_service(self, p["proxy_service"])
         # With proxy_service or check_send_to_flex every entry is checked before the first write.
         strict = self.routing or p["check_send_to_flex"] != "skip" or p["replace_conversations"]
-        result = _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict))
+        # Twilio's capacities (Flex Flows, Proxy pool, Messaging Service) are checked before the first write, always.
+        guard = functools.partial(_capacity.for_addresses, self)
+        result = _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict,
+                                                                   guard=guard))
         return _route.attach(self, result, [e.phone_number for e in self.entries], p["proxy_service"])
 
     def plan(self, entry):

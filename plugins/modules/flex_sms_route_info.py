@@ -235,7 +235,7 @@ api_stats:
   sample: {requests: 9, writes: 0, retries: 0}
 """
 
-from ansible_collections.flexops.twilio.plugins.module_utils import _route
+from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _route
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_e164
@@ -256,7 +256,8 @@ class FlexSmsRouteInfo(TwilioModule):
                                   fix="Give the unique name or SID of the Flex Proxy Service.")
 
     def run(self):
-        return dict(_route.audit(self, self.params["phone_numbers"], self.params["proxy_service"]), changed=False)
+        audit = _route.audit(self, self.params["phone_numbers"], self.params["proxy_service"])
+        return dict(audit, capacity=_capacity.usage(self), changed=False)  # from the listings the audit read
 
 
 def main():

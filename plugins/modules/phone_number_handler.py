@@ -384,7 +384,7 @@ import functools
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner
+from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _messaging, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
@@ -592,8 +592,9 @@ class PhoneNumberHandler(TwilioModule):
         self.service = self.own_service()
         by_e164 = lookups.incoming_numbers_by_e164(self) if p["phone_numbers"] else {}
         # With messaging_service or take_over, every number is checked before the first write.
-        self.keeper = _messaging.for_handler(self, [by_e164[e] for e in p["phone_numbers"] if e in by_e164]
-                                             if self.many else [number], self.service)
+        numbers = [by_e164[e] for e in p["phone_numbers"] if e in by_e164] if self.many else [number]
+        # Twilio's pool limits too (_capacity): every number is checked before the first write.
+        self.keeper = _capacity.for_handler(self, numbers, self.service, _messaging.for_handler(self, numbers, self.service))
         if not self.many:
             return _messaging.finish(self.keeper, lambda: self.handle(number))
 
