@@ -175,6 +175,11 @@ options:
     type: int
     default: 8
 notes:
+  - "Twilio's capacities are checked before the first write, in every mode: the account's Flex Flows (2,500),
+    a Proxy service's non-reserved (500) and reserved (5,000) numbers, a Messaging Service's numbers (400);
+    O(account_limits) gives an account's raised ones. A task that would pass one fails with C(capacity_exceeded)
+    (RV(capacity)); one that reaches 90 % warns (Twilio's 80624). Counted from the listings the task reads; in
+    the single form a number that joins a pool costs one listing of that pool."
   - Membership in the Proxy pool is treated as the truth for the V(proxy_service) handler; the module
     does not change the number's own SMS URLs when it joins a Proxy service.
   - A run that changes nothing reads the number, the list of Proxy services and the number's entry
@@ -347,6 +352,44 @@ api_stats:
   returned: always
   type: dict
   sample: {requests: 3, writes: 0, retries: 0}
+capacity:
+  description:
+    - When the task would take a pool past Twilio's capacity (problem C(capacity_exceeded), found before any
+      write, nothing changed), one item per such pool.
+  returned: failure, with capacity_exceeded
+  type: list
+  elements: dict
+  contains:
+    limit:
+      description: >-
+        The limit, as in O(account_limits): V(flex_flows), V(proxy_numbers), V(proxy_reserved_numbers) or
+        V(messaging_service_numbers).
+      type: str
+      sample: proxy_numbers
+    holder:
+      description: The pool (C(type) V(account), V(proxy_service) or V(messaging_service); C(sid); C(name)).
+      type: dict
+      sample: {type: proxy_service, sid: KS0123456789abcdef0123456789abcdef, name: Flex Proxy Service}
+    capacity:
+      description: The limit in force (Twilio's documented one, or O(account_limits)).
+      type: int
+      sample: 500
+    in_use:
+      description: How many the pool holds now.
+      type: int
+      sample: 498
+    adds:
+      description: How many the task would add.
+      type: int
+      sample: 5
+    after:
+      description: RV(capacity[].in_use) plus RV(capacity[].adds).
+      type: int
+      sample: 503
+    entries:
+      description: The numbers that would add to the pool.
+      type: list
+      elements: str
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
