@@ -354,42 +354,18 @@ api_stats:
   sample: {requests: 3, writes: 0, retries: 0}
 capacity:
   description:
-    - When the task would take a pool past Twilio's capacity (problem C(capacity_exceeded), found before any
-      write, nothing changed), one item per such pool.
+    - When the numbers would take the Proxy pool (or, with O(messaging_service), the Messaging Service) past
+      Twilio's capacity (problem C(capacity_exceeded), found before any write, nothing changed), one item
+      per such pool, with the keys of RV(flexops.twilio.flex_sms_address#module:capacity) of
+      M(flexops.twilio.flex_sms_address), C(limit) (as in O(account_limits)), C(holder) (the service), C(capacity) (the limit in force), C(in_use),
+      C(adds), C(after) and C(entries) (the numbers that would join).
   returned: failure, with capacity_exceeded
   type: list
   elements: dict
-  contains:
-    limit:
-      description: >-
-        The limit, as in O(account_limits): V(flex_flows), V(proxy_numbers), V(proxy_reserved_numbers) or
-        V(messaging_service_numbers).
-      type: str
-      sample: proxy_numbers
-    holder:
-      description: The pool (C(type) V(account), V(proxy_service) or V(messaging_service); C(sid); C(name)).
-      type: dict
-      sample: {type: proxy_service, sid: KS0123456789abcdef0123456789abcdef, name: Flex Proxy Service}
-    capacity:
-      description: The limit in force (Twilio's documented one, or O(account_limits)).
-      type: int
-      sample: 500
-    in_use:
-      description: How many the pool holds now.
-      type: int
-      sample: 498
-    adds:
-      description: How many the task would add.
-      type: int
-      sample: 5
-    after:
-      description: RV(capacity[].in_use) plus RV(capacity[].adds).
-      type: int
-      sample: 503
-    entries:
-      description: The numbers that would add to the pool.
-      type: list
-      elements: str
+  sample:
+    - {limit: proxy_reserved_numbers, holder: {type: proxy_service, sid: KS0123456789abcdef0123456789abcdef,
+       name: Flex Proxy Service}, capacity: 5000, in_use: 4999, adds: 2, after: 5001,
+       entries: ["+15551230001", "+15551230002"]}
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
