@@ -89,9 +89,10 @@ class Tally(object):
         self.pools = {}  # (limit, holder sid) -> {limit, holder, in_use, entries}
 
     def _add(self, limit, holder, in_use, entry):
-        pool = self.pools.setdefault((limit, holder["sid"]), dict(limit=limit, holder=holder, in_use=in_use(),
-                                                                   entries=[]))
-        pool["entries"].append(entry)
+        key = (limit, holder["sid"])
+        if key not in self.pools:
+            self.pools[key] = dict(limit=limit, holder=holder, in_use=in_use(), entries=[])
+        self.pools[key]["entries"].append(entry)
 
     def flex_flow(self, entry):
         """The task creates a Flex Flow for ``entry`` (its phone number)."""

@@ -5,7 +5,8 @@
     python make_seed.py PATH
 
 Numbers 0-599 are legacy Flex numbers (Flex Proxy Service pool + an enabled studio Flex Flow; 500-599
-reserved, as Twilio holds at most 500 non-reserved numbers per Proxy service), 0-399 of them also in a deferring A2P Messaging Service; 600-649 in another Proxy service;
+reserved, as Twilio holds at most 500 non-reserved numbers per Proxy service), 0-399 of them also in a
+deferring A2P Messaging Service; 600-649 in another Proxy service;
 650-659 have a disabled Flex Flow only; 700-749 are in a Messaging Service that does not defer;
 800-999 have a Conversations address (200 addresses: 4 pages of 50). Three Studio flows, two in use.
 """
