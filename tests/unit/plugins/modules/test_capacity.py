@@ -212,3 +212,18 @@ def test_route_info_reports_every_pool_and_warns_from_90_percent(sim, warnings):
     assert len(near) == 2 and any("Account %s has 2 Flex Flows" % AC in w for w in near)
     assert any("Messaging Service Messaging Service (%s) has 1 numbers" % MG in w for w in near)
     assert plain["capacity"]["flex_flows"]["limit"] == 2500
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_downgrade_past_the_flex_flow_limit_keeps_the_conversations_address(sim, check_mode):
+    """replace_conversations deletes the Conversations address before it creates the Flex Flow: refused first,
+    so the number keeps its Conversations address (nothing is lost)."""
+    data = seed(flex_flows=2)
+    data["accounts"][0]["conversations_addresses"] = [dict(
+        sid="IG" + "c" * 32, type="sms", address=NEW[0],
+        auto_creation=dict(enabled=True, type="webhook", webhook_url="https://example.com/conversations"))]
+    sim.reset(data)
+    rc, result, writes = run(sim, flex_sms_address, check_mode, addresses=[dict(phone_number=NEW[0])],
+                             replace_conversations=True)
+    refused(rc, result, writes, "flex_flows", "account", AC, 2, 1, ["account_limits.flex_flows"])
+    assert [a["address"] for a in sim.state()[AC]["conversations_addresses"]] == [NEW[0]]
