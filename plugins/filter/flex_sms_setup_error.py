@@ -24,6 +24,8 @@ description:
   - A C(sid_not_found) problem names the setting by the role's name, from its C(option) and C(entry) - the entry's
     own setting when that entry sets it, else the role variable C(flex_sms_setup_<option>) - in place of the
     module's option name, and gets the role's fix for that option (O(sid_fixes)).
+  - A C(capacity_exceeded) problem gets the role's fix for its limit (its C(option), C(account_limits.<limit>);
+    O(capacity_fixes)).
   - Made for the role; its input is a module result.
 options:
   _input:
@@ -41,6 +43,10 @@ options:
     required: true
   sid_fixes:
     description: For C(sid_not_found), module option -> the role's fix.
+    type: dict
+    default: {}
+  capacity_fixes:
+    description: For C(capacity_exceeded), limit (as in the modules' C(account_limits)) -> the role's fix.
     type: dict
     default: {}
   module:
@@ -64,6 +70,7 @@ _value:
 import re
 
 _ENTRY_OPTION = re.compile(r"^addresses\[\d+\]\.")
+_LIMIT_OPTION = re.compile(r"^account_limits\.")
 
 
 def _setting(problem, entries):
@@ -75,7 +82,7 @@ def _setting(problem, entries):
     return base, "flex_sms_setup_" + base
 
 
-def _line(problem, entries, fixes, sid_fixes):
+def _line(problem, entries, fixes, sid_fixes, capacity_fixes):
     fix = fixes.get(problem.get("code"), problem.get("fix"))
     text = problem.get("msg") or ""
     if problem.get("code") == "sid_not_found" and problem.get("option"):
@@ -83,18 +90,20 @@ def _line(problem, entries, fixes, sid_fixes):
         base, named = _setting(problem, entries)
         text = text.replace(problem["option"], named, 1)
         fix = sid_fixes.get(base, fix)
+    elif problem.get("code") == "capacity_exceeded" and problem.get("option"):
+        fix = capacity_fixes.get(_LIMIT_OPTION.sub("", problem["option"]), fix)
     text = text.rstrip(".")
     return "%s. %s" % (text, fix.strip()) if fix else text
 
 
-def flex_sms_setup_error(result, entries, fixes, sid_fixes=None, module="flex_sms_address"):
+def flex_sms_setup_error(result, entries, fixes, sid_fixes=None, module="flex_sms_address", capacity_fixes=None):
     """The role's error for a failed address task (see DOCUMENTATION)."""
     problems = result.get("problems") or []
     if not any(p.get("code") in fixes for p in problems):
         return result.get("msg") or "flexops.twilio.%s failed" % module
     lines = []
     for problem in problems:
-        line = re.sub(r"\.$", "", _line(problem, entries, fixes, sid_fixes or {}))
+        line = re.sub(r"\.$", "", _line(problem, entries, fixes, sid_fixes or {}, capacity_fixes or {}))
         if line not in lines:
             lines.append(line)
     head = ("Some numbers were changed before the error, run the role again to finish" if result.get("changed")

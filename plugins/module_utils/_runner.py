@@ -190,6 +190,16 @@ def validate_all(entries, check):
         raise first
 
 
+def _list_details(errors):
+    """The list-valued details of several errors (``conflicts``, ``capacity``), joined."""
+    details = {}
+    for error in errors:
+        for name, value in getattr(error, "details", {}).items():
+            if isinstance(value, list):
+                details.setdefault(name, []).extend(value)
+    return details
+
+
 class ListRunner(object):
     """Runs the entries of one task: plan every entry, preflight, then write with bounded concurrency.
 
@@ -223,33 +233,34 @@ class ListRunner(object):
                 entry.error = exc
         run_all(len(self.entries), one, concurrency)
 
-    def check(self, preflight=None, strict=False):
+    def check(self, preflight=None, strict=False, guard=None):
         """With ``strict``: the plan errors and preflight's problems fail the task before the first write, all in one error.
 
         A Twilio failure while planning is raised as it is (it is not a problem of the entry).
         Without ``strict``, plan errors with a code of FATAL_CODES (a setting naming a resource that does not
         exist) still fail the whole list before its first write; the single form raises its error as it is.
+        ``guard(planned entries)`` returns the errors of the task as a whole (a capacity it would pass): they
+        fail it before its first write in every mode.
         """
         if not strict:
             fatal = [e.error.about(e.ref) for e in self.entries if isinstance(e.error, ValidationError)
                      and e.error.code in FATAL_CODES]
-            if fatal and self.many:
+            guarded = list(guard([e for e in self.entries if e.error is None])) if guard is not None else []
+            fatal = (fatal if self.many else []) + guarded
+            if fatal:
                 raise ApiError("Nothing was changed: %s." % "; ".join(_unique(str(e.msg).rstrip(".") for e in fatal)),
-                               problems=problems_of(fatal))
+                               problems=problems_of(fatal), **_list_details(fatal))
             return
         for entry in self.entries:
             if isinstance(entry.error, ApiError):
                 raise entry.error
-        found = list(preflight([e for e in self.entries if e.error is None])) if preflight is not None else []
+        planned = [e for e in self.entries if e.error is None]
+        found = list(preflight(planned)) if preflight is not None else []
+        found += list(guard(planned)) if guard is not None else []
         errors = [e.error.about(e.ref) for e in self.entries if e.error is not None] + found
         if errors:
-            details = {}
-            for error in errors:
-                for name, value in getattr(error, "details", {}).items():
-                    if isinstance(value, list):
-                        details.setdefault(name, []).extend(value)
             raise ApiError("Nothing was changed: %s." % "; ".join(_unique(str(e.msg).rstrip(".") for e in errors)),
-                           problems=problems_of(errors), **details)
+                           problems=problems_of(errors), **_list_details(errors))
 
     def one(self, entry, write):
         """One entry's writes; when a later write fails, the error says what was written before it."""
@@ -265,11 +276,11 @@ class ListRunner(object):
                 exc.msg.rstrip("."), entry.ref, ", ".join(entry.done)),
                 problems=exc.problems, **dict(exc.details, changed=True))
 
-    def run(self, plan, write, preflight=None, strict=False, keep_key=False):
+    def run(self, plan, write, preflight=None, strict=False, keep_key=False, guard=None):
         """The module result: the single form's result, or ``{changed, <results_key>: [...]}``."""
         # Strict: one entry after the other, so a Twilio failure stops the planning where it happens.
         self.plan_all(plan, 1 if strict else self.concurrency)
-        self.check(preflight, strict)
+        self.check(preflight, strict, guard)
         if not self.many:
             result = self.one(self.entries[0], write)
             return result if keep_key else dict((k, v) for k, v in result.items() if k != self.key)

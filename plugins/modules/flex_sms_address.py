@@ -324,6 +324,11 @@ options:
         the same contact. Not sent unless set (Twilio's default is false).
     type: bool
 notes:
+  - "Twilio's capacities are checked before the first write, in every mode: the account's Flex Flows (2,500),
+    a Proxy service's non-reserved (500) and reserved (5,000) numbers, a Messaging Service's numbers (400);
+    O(account_limits) gives an account's raised ones. A task that would pass one fails with C(capacity_exceeded)
+    (RV(capacity)); one that reaches 90 % warns (Twilio's 80624). Counted from the listings the task reads; in
+    the single form a number that joins a pool costs one listing of that pool."
   - Check mode is supported and sends no write request; with C(--diff) the
     module shows the managed settings before and after for every number.
   - Every option is checked before the first request. When
@@ -665,6 +670,44 @@ diff:
       membership entries.
   returned: changed and diff mode
   type: raw
+capacity:
+  description:
+    - When the task would take a pool past Twilio's capacity (problem C(capacity_exceeded), found before any
+      write, nothing changed), one item per such pool.
+  returned: failure, with capacity_exceeded
+  type: list
+  elements: dict
+  contains:
+    limit:
+      description: >-
+        The limit, as in O(account_limits): V(flex_flows), V(proxy_numbers), V(proxy_reserved_numbers) or
+        V(messaging_service_numbers).
+      type: str
+      sample: proxy_numbers
+    holder:
+      description: The pool (C(type) V(account), V(proxy_service) or V(messaging_service); C(sid); C(name)).
+      type: dict
+      sample: {type: proxy_service, sid: KS0123456789abcdef0123456789abcdef, name: Flex Proxy Service}
+    capacity:
+      description: The limit in force (Twilio's documented one, or O(account_limits)).
+      type: int
+      sample: 500
+    in_use:
+      description: How many the pool holds now.
+      type: int
+      sample: 498
+    adds:
+      description: How many the task would add.
+      type: int
+      sample: 5
+    after:
+      description: RV(capacity[].in_use) plus RV(capacity[].adds).
+      type: int
+      sample: 503
+    entries:
+      description: The numbers that would add to the pool.
+      type: list
+      elements: str
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
@@ -698,9 +741,11 @@ problems:
       type: str
 """
 
+import functools
+
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _sms_address_run as run_hooks
-from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _route, _runner
+from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _messaging, _route, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils import _conversations as conv
 from ansible_collections.flexops.twilio.plugins.module_utils._address_kind import duplicate_entry
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
@@ -767,7 +812,10 @@ class FlexSmsAddress(TwilioModule):
             self.service = lookups.proxy_service(self, p["proxy_service"])
         # With proxy_service or check_send_to_flex every entry is checked before the first write.
         strict = self.routing or p["check_send_to_flex"] != "skip" or p["replace_conversations"]
-        result = _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict))
+        # Twilio's capacities (Flex Flows, Proxy pool, Messaging Service) are checked before the first write, always.
+        guard = functools.partial(_capacity.for_addresses, self)
+        result = _messaging.finish(self.keeper, lambda: runner.run(self.plan, self.write, self.preflight, strict=strict,
+                                                                   guard=guard))
         return _route.attach(self, result, [e.phone_number for e in self.entries], p["proxy_service"])
 
     def plan(self, entry):

@@ -46,6 +46,9 @@ description:
     Studio flows are not listed, a flow that answers 404 does not exist); the Flex Configuration only when
     a Conversations address names a conversation service. Independent look-ups run at the same time, in
     two rounds. Also in check mode; it never writes."
+  - RV(capacity) reports each pool's use against Twilio's capacities (Flex Flows per account, a Proxy
+    service's non-reserved and reserved numbers, a Messaging Service's numbers) from the same listings, and
+    warns from 90 % (Twilio's warning 80624).
 extends_documentation_fragment:
   - flexops.twilio.twilio
 attributes:
@@ -221,6 +224,37 @@ report:
       (SendMessageToAgent) -> reaches Flex: yes (flex_legacy)"
     - "+15551230002 -> Messaging Service A2P (MG..., does not defer) -> reaches Flex: NO (messaging_service)
       PROBLEM: messaging_service_captures_inbound"
+capacity:
+  description:
+    - Each pool's use against Twilio's capacity (or the account's own, O(account_limits)), from the listings
+      the module reads anyway (no request of its own). From 90 % of a limit (Twilio's warning 80624,
+      "Approaching Maximum Number Pool Size") the module warns, naming the fix.
+    - Each use is C(in_use), C(limit), C(percent), C(approaching) (90 % or more) and C(full).
+  returned: success
+  type: dict
+  sample:
+    flex_flows: {in_use: 2300, limit: 2500, percent: 92.0, approaching: true, full: false}
+    proxy_services:
+      - sid: KS0123456789abcdef0123456789abcdef
+        unique_name: Flex Proxy Service
+        numbers: {in_use: 120, limit: 500, percent: 24.0, approaching: false, full: false}
+        reserved_numbers: {in_use: 0, limit: 5000, percent: 0.0, approaching: false, full: false}
+    messaging_services:
+      - sid: MG0123456789abcdef0123456789abcdef
+        friendly_name: Support A2P
+        numbers: {in_use: 400, limit: 400, percent: 100.0, approaching: true, full: true}
+  contains:
+    flex_flows:
+      description: The account's Flex Flows (all channel types) against 2,500 per account.
+      type: dict
+    proxy_services:
+      description: Per Proxy service, C(sid), C(unique_name), and its C(numbers) (non-reserved, against 500) and C(reserved_numbers) (against 5,000).
+      type: list
+      elements: dict
+    messaging_services:
+      description: Per Messaging Service, C(sid), C(friendly_name) and its C(numbers) (against 400).
+      type: list
+      elements: dict
 check_mode:
   description:
     - Whether the task ran in check mode (it reads the same either way). A caller that previews changes in
@@ -235,7 +269,7 @@ api_stats:
   sample: {requests: 9, writes: 0, retries: 0}
 """
 
-from ansible_collections.flexops.twilio.plugins.module_utils import _route
+from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _route
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_e164
@@ -256,7 +290,8 @@ class FlexSmsRouteInfo(TwilioModule):
                                   fix="Give the unique name or SID of the Flex Proxy Service.")
 
     def run(self):
-        return dict(_route.audit(self, self.params["phone_numbers"], self.params["proxy_service"]), changed=False)
+        audit = _route.audit(self, self.params["phone_numbers"], self.params["proxy_service"])
+        return dict(audit, capacity=_capacity.usage(self), changed=False)  # from the listings the audit read
 
 
 def main():

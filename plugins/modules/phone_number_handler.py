@@ -175,6 +175,11 @@ options:
     type: int
     default: 8
 notes:
+  - "Twilio's capacities are checked before the first write, in every mode: the account's Flex Flows (2,500),
+    a Proxy service's non-reserved (500) and reserved (5,000) numbers, a Messaging Service's numbers (400);
+    O(account_limits) gives an account's raised ones. A task that would pass one fails with C(capacity_exceeded)
+    (RV(capacity)); one that reaches 90 % warns (Twilio's 80624). Counted from the listings the task reads; in
+    the single form a number that joins a pool costs one listing of that pool."
   - Membership in the Proxy pool is treated as the truth for the V(proxy_service) handler; the module
     does not change the number's own SMS URLs when it joins a Proxy service.
   - A run that changes nothing reads the number, the list of Proxy services and the number's entry
@@ -347,6 +352,20 @@ api_stats:
   returned: always
   type: dict
   sample: {requests: 3, writes: 0, retries: 0}
+capacity:
+  description:
+    - When the numbers would take the Proxy pool (or, with O(messaging_service), the Messaging Service) past
+      Twilio's capacity (problem C(capacity_exceeded), found before any write, nothing changed), one item
+      per such pool, with the keys of RV(flexops.twilio.flex_sms_address#module:capacity) of
+      M(flexops.twilio.flex_sms_address), C(limit) (as in O(account_limits)), C(holder) (the service), C(capacity) (the limit in force), C(in_use),
+      C(adds), C(after) and C(entries) (the numbers that would join).
+  returned: failure, with capacity_exceeded
+  type: list
+  elements: dict
+  sample:
+    - {limit: proxy_reserved_numbers, holder: {type: proxy_service, sid: KS0123456789abcdef0123456789abcdef,
+       name: Flex Proxy Service}, capacity: 5000, in_use: 4999, adds: 2, after: 5001,
+       entries: ["+15551230001", "+15551230002"]}
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role
@@ -384,7 +403,7 @@ import functools
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _lookups as lookups
 from ansible_collections.flexops.twilio.plugins.module_utils import _proxy_pool as proxy_pool
-from ansible_collections.flexops.twilio.plugins.module_utils import _messaging, _runner
+from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _messaging, _runner
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import to_dict
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
@@ -532,8 +551,9 @@ class PhoneNumberHandler(TwilioModule):
         self.service = self.own_service()
         by_e164 = lookups.incoming_numbers_by_e164(self) if p["phone_numbers"] else {}
         # With messaging_service or take_over, every number is checked before the first write.
-        self.keeper = _messaging.for_handler(self, [by_e164[e] for e in p["phone_numbers"] if e in by_e164]
-                                             if self.many else [number], self.service)
+        numbers = [by_e164[e] for e in p["phone_numbers"] if e in by_e164] if self.many else [number]
+        # Twilio's pool limits too (_capacity): every number is checked before the first write.
+        self.keeper = _capacity.for_handler(self, numbers, self.service, _messaging.for_handler(self, numbers, self.service))
         if not self.many:
             return _messaging.finish(self.keeper, lambda: self.handle(number))
 

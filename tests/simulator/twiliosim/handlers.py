@@ -312,6 +312,12 @@ def create_flex_flow(ctx):
         "date_updated": when,
     }
     _check_collision(ctx.account, rec, 45210, "creation")
+    limit = ctx.account.capacities["flex_flows"]
+    if len(ctx.account.flex_flows) >= limit:
+        # Flex Messaging Limits: at most 2,500 Flex Flows per account. The code is assumed: 45210 is Twilio's
+        # documented "Flex Flow creation failed"; the docs give none for the limit.
+        raise ApiError(400, 45210, "Flex Flow creation failed: the account has %d Flex Flows, the most it may have"
+                       % len(ctx.account.flex_flows))
     ctx.account.flex_flows[rec["sid"]] = rec
     return 201, resources.flex_flow(ctx.account, rec)
 
@@ -410,9 +416,22 @@ def add_proxy_number(ctx):
         raise ApiError(400, 80601, "Phone Number Not Available: %s is associated with Messaging Service %s; "
                        "a number in a Messaging Service cannot be added to a Proxy Service"
                        % (number["phone_number"], messaging["sid"]))
+    reserved = ctx.bool("IsReserved", False)
+    _check_pool_room(account, service, reserved)
     when = now()
-    service["phone_numbers"][pn_sid] = {"is_reserved": ctx.bool("IsReserved", False), "date_created": when, "date_updated": when}
+    service["phone_numbers"][pn_sid] = {"is_reserved": reserved, "date_created": when, "date_updated": when}
     return 201, resources.proxy_phone_number(account, service, pn_sid)
+
+
+def _check_pool_room(account, service, reserved):
+    """Proxy Limits: a service holds at most 500 non-reserved and 5,000 reserved numbers; past them no number
+    can be added. The answer is assumed (400 with 80624, the code of Twilio's "Approaching Maximum Number Pool
+    Size" warning; the docs give no code for the refusal)."""
+    count, limit = account.proxy_count(service, reserved), account.proxy_capacity(reserved)
+    if count >= limit:
+        kind = "reserved" if reserved else "non-reserved"
+        raise ApiError(400, 80624, "Maximum Number Pool Size reached: Proxy Service %s has %d %s numbers, the most "
+                       "it may have" % (service["sid"], count, kind))
 
 
 def _proxy_member(ctx):
@@ -431,6 +450,7 @@ def update_proxy_number(ctx):
     member = service["phone_numbers"][pn_sid]
     reserved = ctx.bool("IsReserved")
     if reserved is not None and reserved != member["is_reserved"]:
+        _check_pool_room(ctx.account, service, reserved)
         member.update(is_reserved=reserved, date_updated=now())
     return 200, resources.proxy_phone_number(ctx.account, service, pn_sid)
 
@@ -599,6 +619,10 @@ def add_messaging_number(ctx):
     if holder is not None:
         raise ApiError(409, 21712, "Phone Number %s is already associated with another Messaging Service %s"
                        % (number["phone_number"], holder["sid"]))
+    if len(service["phone_numbers"]) >= account.capacities["messaging_service_numbers"]:
+        # Twilio's error 21714 (the code is documented, the status 400 assumed).
+        raise ApiError(400, 21714, "Messaging Service Number Pool size limit reached: Messaging Service %s has %d "
+                       "phone numbers" % (service["sid"], len(service["phone_numbers"])))
     when = now()
     service["phone_numbers"][pn_sid] = {"date_created": when, "date_updated": when}
     return 201, resources.messaging_phone_number(account, service, pn_sid)

@@ -33,6 +33,14 @@ AUTO_CREATION_KEYS = {
     None: (),
 }
 
+# How many of a thing an account or a pool holds at most (Twilio's documented defaults; a seed may lower or raise
+# them with ``capacities``, top level for every account or per account):
+# * flex_flows: Flex Flows per account ("Flex Messaging Limits", docs/flex/developer/messaging/limits);
+# * proxy_numbers / proxy_reserved_numbers: non-reserved / reserved numbers per Proxy service ("Proxy Limits",
+#   docs/proxy/proxy-limits; warning 80624 "Approaching Maximum Number Pool Size");
+# * messaging_service_numbers: numbers per Messaging Service (error 21714, docs/api/errors/21714).
+CAPACITIES = {"flex_flows": 2500, "proxy_numbers": 500, "proxy_reserved_numbers": 5000, "messaging_service_numbers": 400}
+
 # The task channels TaskRouter creates in every new workspace (unique names).
 DEFAULT_TASK_CHANNELS = ("default", "voice", "chat", "sms", "video", "email")
 
@@ -84,6 +92,18 @@ def _capabilities(raw, where):
         "mms": bool(raw.get("mms", raw.get("sms", True))),
         "fax": bool(raw.get("fax", False)),
     }
+
+
+def _capacities(raw, where):
+    """A seed's ``capacities`` mapping (a subset of CAPACITIES, each a whole number of at least 0)."""
+    raw = raw or {}
+    _require(isinstance(raw, dict), where, "capacities must be a mapping")
+    unknown = set(raw) - set(CAPACITIES)
+    _require(not unknown, where, "unknown capacities %s (known: %s)" % (sorted(unknown), ", ".join(sorted(CAPACITIES))))
+    for key, value in raw.items():
+        _require(isinstance(value, int) and not isinstance(value, bool) and value >= 0, where,
+                 "capacities.%s must be a whole number of at least 0, got %r" % (key, value))
+    return dict(raw)
 
 
 def _phone_number(entry, where):
@@ -153,6 +173,15 @@ class Account(object):
         self.chat_services = {}
         self.conversation_services = {}
         self.workspaces = {}
+        self.capacities = dict(CAPACITIES)
+
+    # -- capacities ----------------------------------------------------
+    def proxy_count(self, service, reserved):
+        """How many reserved (``reserved``) or non-reserved numbers the Proxy service's pool holds."""
+        return sum(1 for member in service["phone_numbers"].values() if bool(member.get("is_reserved")) == reserved)
+
+    def proxy_capacity(self, reserved):
+        return self.capacities["proxy_reserved_numbers" if reserved else "proxy_numbers"]
 
     # -- relations -----------------------------------------------------
     def proxy_service_of(self, pn_sid):
@@ -229,6 +258,7 @@ class Account(object):
             "chat_services": [plain(r) for r in self.chat_services.values()],
             "conversation_services": [plain(r) for r in self.conversation_services.values()],
             "taskrouter_workspaces": [plain(r) for r in self.workspaces.values()],
+            "capacities": dict(self.capacities),
         }
 
 
@@ -306,6 +336,8 @@ class SeedLoader(object):
             keys[_sid(key, k_where, "SK")] = key.get("secret")
             _require(isinstance(key.get("secret"), str) and key["secret"], k_where, "secret is required")
         account = Account(sid, raw["auth_token"], raw.get("friendly_name") or sid, region, keys, self.when())
+        for scope, given in (("capacities", self.data.get("capacities")), (where + ".capacities", raw.get("capacities"))):
+            account.capacities.update(_capacities(given, scope))
         self.flex_configuration(account, raw.get("flex_configuration"), where + ".flex_configuration")
         for i, entry in enumerate(raw.get("applications") or []):
             self.application(account, entry, "%s.applications[%d]" % (where, i))
@@ -330,7 +362,25 @@ class SeedLoader(object):
         for i, entry in enumerate(raw.get("taskrouter_workspaces") or []):
             self.workspace(account, entry, "%s.taskrouter_workspaces[%d]" % (where, i))
         self.referenced(account)
+        self.within_capacities(account, where)
         return account
+
+    def within_capacities(self, account, where):
+        """A seed cannot start an account past its capacities (Twilio would have refused the last addition)."""
+        caps = account.capacities
+        _require(len(account.flex_flows) <= caps["flex_flows"], where,
+                 "%d flex_flows, more than capacities.flex_flows=%d" % (len(account.flex_flows), caps["flex_flows"]))
+        for i, service in enumerate(account.proxy_services.values()):
+            for reserved, key in ((False, "proxy_numbers"), (True, "proxy_reserved_numbers")):
+                count = account.proxy_count(service, reserved)
+                _require(count <= caps[key], "%s.proxy_services[%d]" % (where, i),
+                         "%d %s numbers, more than capacities.%s=%d"
+                         % (count, "reserved" if reserved else "non-reserved", key, caps[key]))
+        for i, service in enumerate(account.messaging_services.values()):
+            count = len(service["phone_numbers"])
+            _require(count <= caps["messaging_service_numbers"], "%s.messaging_services[%d]" % (where, i),
+                     "%d phone_numbers, more than capacities.messaging_service_numbers=%d"
+                     % (count, caps["messaging_service_numbers"]))
 
     # -- services and TaskRouter (fetch only) ---------------------------
     def service(self, collection, raw, where, sid=None):

@@ -4,8 +4,9 @@
 
     python make_seed.py PATH
 
-Numbers 0-599 are legacy Flex numbers (Flex Proxy Service pool + an enabled studio Flex Flow),
-0-399 of them also in a deferring A2P Messaging Service; 600-649 in another Proxy service;
+Numbers 0-599 are legacy Flex numbers (Flex Proxy Service pool + an enabled studio Flex Flow; 500-599
+reserved, as Twilio holds at most 500 non-reserved numbers per Proxy service), 0-399 of them also in a
+deferring A2P Messaging Service; 600-649 in another Proxy service;
 650-659 have a disabled Flex Flow only; 700-749 are in a Messaging Service that does not defer;
 800-999 have a Conversations address (200 addresses: 4 pages of 50). Three Studio flows, two in use.
 """
@@ -44,7 +45,7 @@ def seed():
                                 for i in range(COUNT)],
         proxy_services=[
             dict(sid=sid("KS", 0), unique_name="Flex Proxy Service", chat_instance_sid=sid("IS", 0),
-                 phone_numbers=[dict(sid=sid("PN", i), is_reserved=False) for i in range(600)]),
+                 phone_numbers=[dict(sid=sid("PN", i), is_reserved=i >= 500) for i in range(600)]),
             dict(sid=sid("KS", 1), unique_name="Sales Proxy",
                  phone_numbers=[dict(sid=sid("PN", i), is_reserved=True) for i in range(600, 650)])],
         messaging_services=[
