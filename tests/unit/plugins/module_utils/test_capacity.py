@@ -21,7 +21,7 @@ import yaml
 
 from ansible_collections.flexops.twilio.plugins.modules import flex_sms_address, flex_sms_route_info, phone_number_handler
 
-from .module_runner import run_main
+from ansible_collections.flexops.twilio.tests.unit.plugins.modules.module_runner import run_main
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 DEFAULT_SEED = os.path.join(REPO, "tests", "simulator", "seeds", "default.yml")
