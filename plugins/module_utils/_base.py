@@ -139,7 +139,7 @@ class TwilioModule(object):
         with self._client_lock:
             if self._client is None:
                 pool_size = max(10, self.concurrency + 2)
-                self._client = build_client(self.params, self.stats, pool_size=pool_size)
+                self._client = build_client(self.params, self.stats, pool_size=pool_size, limits=getattr(self, "limits", None))
             return self._client
 
     @property

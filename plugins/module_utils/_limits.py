@@ -4,9 +4,11 @@
 
 """Internal to the flexops.twilio collection, not a public API: Twilio's documented rate and capacity limits.
 
-The one table of the limits the collection respects, each with its source, and
+The one table of the limits the collection respects, each with its source,
 ``limits_from`` reading the ``account_limits`` option (an account whose limits
-Twilio raised says so there). Pure data and arithmetic: no request is sent here.
+Twilio raised says so there), and ``Pacer``, which spaces the requests of one
+task to each rate-limited endpoint so that they stay within its rate. No
+request is sent here: ``_client`` mounts the pacer on the task's client.
 
 Sources:
 
@@ -25,6 +27,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import threading
+import time
 
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import ValidationError
 
@@ -64,6 +68,17 @@ CAPACITIES = {
     "messaging_service_numbers": 400,   # numbers per Messaging Service (error 21714)
 }
 
+# How long one request is repeated while Twilio answers 429 (its rate limit) before the task gives up. A 429
+# was not processed (Twilio: "safe to retry"), so the repeats do not use up ``retries`` (meant for faults); the
+# bound is time instead. At the slowest documented rate (1 update/s) it covers a queue of 120 requests ahead.
+RATE_LIMITED_FOR = 120.0
+
+# After a 429 the pacer slows the endpoint down to this share of its pace (at most down to MIN_SHARE of the
+# rate), and every request answered without 429 brings back RECOVER of the rate, up to the rate.
+SLOW_DOWN = 0.5
+MIN_SHARE = 0.1
+RECOVER = 0.1
+
 # Twilio's warning 80624 "Approaching Maximum Number Pool Size" comes at this share of a limit.
 APPROACHING = 0.9
 
@@ -87,6 +102,59 @@ class Limits(object):
     def seconds(self, name, count):
         """The least time ``count`` requests to rate ``name`` take at its rate (0 for none)."""
         return float(count) / self.rates[name] if count else 0.0
+
+
+class Pacer(object):
+    """Spaces the requests of one task to each rate-limited endpoint; shared by every worker thread of the task.
+
+    One per client (``_client.build_client``), so one per task and account: the
+    rates of RATES are per account and endpoint. ``wait(name)`` blocks until the
+    endpoint's next free slot and books it: slots are ``1 / pace`` seconds
+    apart (no burst, so the server's bucket, which allows one second's worth,
+    never runs dry from this task alone). ``slow_down(name, retry_after)``
+    after a 429: the pace halves (down to a tenth of the rate) and the next slot
+    moves past ``Retry-After`` when Twilio sent one; ``answered(name)`` after
+    an answer that is not 429 brings a tenth of the rate back, up to the rate.
+    Endpoints without a documented rate are not paced (``endpoint`` is None).
+    """
+
+    def __init__(self, limits, clock=time.monotonic, sleep=time.sleep):
+        self.limits = limits
+        self.clock = clock
+        self.sleep = sleep
+        self.lock = threading.Lock()
+        self.pace = dict(limits.rates)
+        self.next_slot = {}
+        self.waited = 0.0
+        self.slowed = 0
+
+    def endpoint(self, method, url):
+        """The RATES name of a request to ``url`` (https://host/path?query), or None for an endpoint without a limit."""
+        rest = url.split("://", 1)[-1]
+        host, _sep, path = rest.partition("/")
+        return self.limits.rate_for(method, host.split(":")[0].lower(), "/" + path.split("?", 1)[0])[0]
+
+    def wait(self, name):
+        with self.lock:
+            now = self.clock()
+            slot = max(now, self.next_slot.get(name, now))
+            self.next_slot[name] = slot + 1.0 / self.pace[name]
+            self.waited += slot - now
+        if slot > now:
+            self.sleep(slot - now)
+
+    def slow_down(self, name, retry_after=None):
+        with self.lock:
+            rate = self.limits.rates[name]
+            self.pace[name] = max(rate * MIN_SHARE, self.pace[name] * SLOW_DOWN)
+            self.slowed += 1
+            if retry_after:
+                self.next_slot[name] = max(self.next_slot.get(name, 0.0), self.clock() + retry_after)
+
+    def answered(self, name):
+        with self.lock:
+            rate = self.limits.rates[name]
+            self.pace[name] = min(rate, self.pace[name] + rate * RECOVER)
 
 
 def limits_from(params, option="account_limits"):

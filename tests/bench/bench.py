@@ -71,6 +71,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
 
 from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from twiliosim import limits as sim_limits  # noqa: E402  pylint: disable=wrong-import-position
 
 # A copy of its own, so that a bench and an integration run do not replace each other's copy.
 COLLECTIONS = os.path.join(REPO, ".build", "bench-collections")
@@ -82,7 +83,7 @@ SCRUBBED_ENV = (
     "NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy",
     "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
     "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_REGION", "TWILIO_EDGE",
-    "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS", "ANSIBLE_CONFIG",
+    "TWILIO_ACCOUNT_LIMITS", "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS", "ANSIBLE_CONFIG",
 )
 
 FLEX_PROXY = "Flex Proxy Service"
@@ -292,17 +293,23 @@ class Bench(object):
         self.latency_ms = args.latency_ms
         self.sim = Simulator(state_dir=os.path.join(tmp, "sim")).start()
         self.rows = []
+        self.limits_on = False  # Twilio's rate limits, in the simulator and the client (the rate* scenarios)
 
     def stop(self):
         self.sim.stop()
 
-    def reset(self, seed):
+    def reset(self, seed, limits=False):
+        """Reset the simulator to ``seed`` with the bench's latency; ``limits``: Twilio's documented rates on."""
         self.sim.reset(seed)
         self.sim.set_latency(self.latency_ms)
+        self.limits_on = limits
+        if limits:
+            self.sim.set_limits()
 
     def env(self):
         env = dict((k, v) for k, v in os.environ.items() if k not in SCRUBBED_ENV)
         env.update(self.sim.client_env())
+        env.update(sim_limits.client_env(self.limits_on))
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
             "ANSIBLE_NOCOLOR": "1",
