@@ -104,14 +104,52 @@ class Limits(object):
         return float(count) / self.rates[name] if count else 0.0
 
 
+# What a planned write is, from the label TwilioModule.reconcile / remove get: (label regex, kind, the RATES name
+# of each action, None for an endpoint without a documented limit). The first match wins.
+WRITE_KINDS = (
+    (re.compile(r"^SMS address "), "SMS address",
+     {"create": "flex_flow_create", "update": "flex_flow_update", "delete": "flex_flow_delete"}),
+    (re.compile(r"^Conversations address "), "Conversations address", {}),
+    (re.compile(r" in Proxy service "), "Proxy pool entry", {}),
+    (re.compile(r" incoming SMS handler$"), "SMS handler of a number", {}),
+    (re.compile(r"^phone number "), "phone number", {}),
+    (re.compile(r" in "), "Messaging Service membership", {}),
+)
+VERBS = {"create": ("to create", "creates"), "update": ("to update", "updates"), "delete": ("to delete", "deletes")}
+
+
+def write_kind(label, action):
+    """(kind, RATES name or None) of a planned write: ``action`` (create, update, delete) on the resource ``label``."""
+    for pattern, kind, rates in WRITE_KINDS:
+        if pattern.search(label):
+            return kind, rates.get(action)
+    return "other write", None
+
+
+def write_plan(counts, limits):
+    """The ``planned_writes`` a module returns: ``counts`` maps (action, label kind) to how many; each kind with its
+    rate and the seconds the writes take at it, and ``seconds``: the whole plan at the rates (each endpoint is
+    paced on its own, so the slowest decides)."""
+    kinds = []
+    slowest = 0.0
+    for (action, kind, name), count in sorted(counts.items()):
+        rate = limits.rates[name] if name else None
+        seconds = limits.seconds(name, count) if name else None
+        slowest = max(slowest, seconds or 0.0)
+        kinds.append(dict(kind=kind, action=action, count=count, rate=name, per_second=rate,
+                          seconds=round(seconds, 1) if seconds is not None else None))
+    return dict(kinds=kinds, writes=sum(counts.values()), seconds=round(slowest, 1))
+
+
 class Pacer(object):
     """Spaces the requests of one task to each rate-limited endpoint; shared by every worker thread of the task.
 
     One per client (``_client.build_client``), so one per task and account: the
     rates of RATES are per account and endpoint. ``wait(name)`` blocks until the
     endpoint's next free slot and books it: slots are ``1 / pace`` seconds
-    apart (no burst, so the server's bucket, which allows one second's worth,
-    never runs dry from this task alone). ``slow_down(name, retry_after)``
+    apart, without a burst (the burst of one second's worth that the server's
+    bucket allows is the slack for jitter in transit), so the bucket never
+    runs dry from this task alone. ``slow_down(name, retry_after)``
     after a 429: the pace halves (down to a tenth of the rate) and the next slot
     moves past ``Retry-After`` when Twilio sent one; ``answered(name)`` after
     an answer that is not 429 brings a tenth of the rate back, up to the rate.
@@ -137,11 +175,14 @@ class Pacer(object):
     def wait(self, name):
         with self.lock:
             now = self.clock()
-            slot = max(now, self.next_slot.get(name, now))
+            # No burst: the one second's worth the server's bucket allows on top is the slack for the requests'
+            # jitter in transit (new connections, latency), so that evenly spaced requests never find it empty.
+            slot = max(self.next_slot.get(name, now), now)
             self.next_slot[name] = slot + 1.0 / self.pace[name]
-            self.waited += slot - now
-        if slot > now:
-            self.sleep(slot - now)
+            wait = max(0.0, slot - now)
+            self.waited += wait
+        if wait > 0:
+            self.sleep(wait)
 
     def slow_down(self, name, retry_after=None):
         with self.lock:

@@ -90,7 +90,7 @@ def test_pacer_spaces_requests_at_the_rate_without_burst():
     p, fake = pacer()
     for _ in range(5):
         p.wait("flex_flow_create")
-    assert fake.slept == [0.5, 0.5, 0.5, 0.5]  # the first goes at once, then one per 0.5 s (2/s)
+    assert fake.slept == [0.5, 0.5, 0.5, 0.5]  # the first at once, then one per 0.5 s (2/s), no burst
     assert fake.now == 102.0
     p.wait("flex_flow_update")  # each endpoint has its own slots: nothing booked there yet
     assert fake.now == 102.0
@@ -102,7 +102,7 @@ def test_pacer_uses_the_account_limits_and_paces_only_limited_endpoints():
     p, fake = pacer({"flex_flow_create": 10})
     for _ in range(11):
         p.wait("flex_flow_create")
-    assert abs(fake.now - 101.0) < 1e-9
+    assert abs(fake.now - 101.0) < 1e-9  # 10/s
     assert p.endpoint("POST", "https://flex-api.twilio.com/v1/FlexFlows") == "flex_flow_create"
     assert p.endpoint("GET", "https://flex-api.twilio.com:443/v1/FlexFlows?PageSize=1000") == "flex_flow_list"
     assert p.endpoint("DELETE", "https://flex-api.twilio.com/v1/FlexFlows/" + FO) == "flex_flow_delete"
