@@ -132,7 +132,8 @@ def write_plan(counts, limits):
     paced on its own, so the slowest decides)."""
     kinds = []
     slowest = 0.0
-    for (action, kind, name), count in sorted(counts.items()):
+    # the rate-limited kinds first (they decide the time), then the others
+    for (action, kind, name), count in sorted(counts.items(), key=lambda item: (item[0][2] is None, item[0][:2])):
         rate = limits.rates[name] if name else None
         seconds = limits.seconds(name, count) if name else None
         slowest = max(slowest, seconds or 0.0)
