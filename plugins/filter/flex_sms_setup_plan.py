@@ -118,10 +118,10 @@ def flex_sms_setup_async(plan):
 
 
 def flex_sms_setup_checkpoints(plan, every=30):
-    """The labels of the progress lines of a long run: one about every ``every`` seconds, to half again the
-    estimate (a run that takes longer than that shows the lines of the task that waits for its end)."""
+    """The labels of the progress lines of a long run: one about every ``every`` seconds, to the estimate and one
+    more (a run that takes longer than that shows the retries of the task that waits for its end)."""
     seconds = float(((plan or {}).get("planned_writes") or {}).get("seconds") or 0)
-    count = int(-(-1.5 * seconds // float(every))) + 1
+    count = int(-(-seconds // float(every))) + 1
     return ["writing for %d s, about %.0f s in all at Twilio's rates" % (int(every * (i + 1)), seconds)
             for i in range(count)]
 

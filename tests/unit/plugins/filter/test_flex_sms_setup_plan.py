@@ -79,7 +79,7 @@ def test_async_bound_and_progress_labels():
     assert f.flex_sms_setup_async({"addresses": []}) == 0  # nothing planned: the task runs as usual
     assert f.flex_sms_setup_async({"failed": True, "msg": "Nothing was changed"}) == 0
     labels = f.flex_sms_setup_checkpoints(plan, 30)
-    assert len(labels) == 6  # to 1.5 x the estimate, one about every 30 s
+    assert len(labels) == 5  # to the estimate and one more, one about every 30 s
     assert labels[0] == "writing for 30 s, about 100 s in all at Twilio's rates"
-    assert labels[-1] == "writing for 180 s, about 100 s in all at Twilio's rates"
+    assert labels[-1] == "writing for 150 s, about 100 s in all at Twilio's rates"
     assert f.flex_sms_setup_estimate(plan, 15)[-1].endswith("progress is shown about every 15 s.")
