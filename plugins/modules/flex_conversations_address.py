@@ -522,17 +522,9 @@ api_stats:
   type: dict
   sample: {requests: 2, writes: 1, retries: 0, rate_limited: 0}
 planned_writes:
-  description:
-    - The writes the task decided on (in check mode, the ones it would send), per kind and action, with the
-      seconds they take at Twilio's documented rate for the endpoint (or the account's, O(account_limits));
-      C(rate) and C(seconds) are null for an endpoint without a documented limit. C(seconds) is the whole
-      plan at the rates (each endpoint is paced on its own, so the slowest decides). The role
-      C(flexops.twilio.flex_sms_setup) prints it before a long run.
+  description: The writes the task decided on, per kind, with their time at Twilio's rates (as in M(flexops.twilio.flex_sms_address)).
   returned: when the task decided on a write
   type: dict
-  sample: {writes: 400, seconds: 100.0, kinds: [{kind: SMS address, action: create, count: 200, rate: flex_flow_create,
-           per_second: 2.0, seconds: 100.0}, {kind: Proxy pool entry, action: create, count: 200, rate: null,
-           per_second: null, seconds: null}]}
 diff:
   description:
     - With C(--diff), the managed settings before and after, one entry per number that changed,
