@@ -81,7 +81,7 @@ options:
         for the account on request; a limit left out keeps Twilio's documented
         value.
       - The module paces its requests to each rate-limited endpoint at the
-        rate (one task shares one pace across its workers, so O(concurrency)
+        rate (one task shares one pace across its workers, so C(concurrency)
         does not multiply it), so a long list takes at least its writes
         divided by the rate, for example 200 new SMS addresses about 100
         seconds at 2 creates per second. Set a higher rate only when Twilio

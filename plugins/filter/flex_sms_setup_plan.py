@@ -8,41 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
-name: flex_sms_setup_plan
-short_description: Plan, estimate and progress of a long flexops.twilio.flex_sms_setup run
-version_added: 0.1.0
-author:
-  - flexops.twilio maintainers (@flexops)
-description:
-  - Made for the role C(flexops.twilio.flex_sms_setup) (docs/architecture.md, "Long runs"); its input is the role's
-    internal data. Four filters.
-  - C(flex_sms_setup_plan_needed) - whether the run could take longer than O(every) x 2 seconds at the account's rates
-    (its Flex Flow writes, one per number at the slowest rate the step can use), so the role plans it first.
-  - C(flex_sms_setup_estimate) - the lines the role prints before it writes, from the C(planned_writes) of the
-    check-mode plan, for example C(200 SMS addresses to create: about 100 s at Twilio's 2 creates/s).
-  - C(flex_sms_setup_async) - the C(async) bound of the long run's write task (0 without a plan: the task runs
-    as usual).
-  - C(flex_sms_setup_checkpoints) - the labels of the progress lines the role shows about every O(every) seconds
-    while the write task runs.
-options:
-  _input:
-    description: The entries (plan_needed) or the check-mode plan's result (estimate, async, checkpoints).
-    type: raw
-    required: true
-"""
-
-EXAMPLES = r"""
-- name: Say what the run will take
-  ansible.builtin.debug:
-    msg: "{{ plan | flexops.twilio.flex_sms_setup_estimate }}"
-"""
-
-RETURN = r"""
-_value:
-  description: A boolean (plan_needed), a list of lines (estimate), seconds (async), a list of labels (checkpoints).
-  type: raw
-"""
+# Documented in the sidecar files flex_sms_setup_plan_needed.yml, flex_sms_setup_estimate.yml,
+# flex_sms_setup_async.yml and flex_sms_setup_checkpoints.yml (one per filter).
 
 import json
 
