@@ -117,7 +117,9 @@ class TwilioRetry(Retry):
         history = self.history + (RequestHistory(method, url, None, 429, response.get_redirect_location()),)
         retry = self.new(history=history)
         retry.rate_limited_since = since
-        retry.last_request = (method, url)
+        # urllib3 passes the path; the pacer needs the host too (the rates are per product host)
+        host = getattr(pool, "host", None)
+        retry.last_request = (method, "https://%s%s" % (host, url) if host and url.startswith("/") else url)
         if self.observer is not None:
             self.observer(retry.history[-1], retry)
         return retry
