@@ -70,9 +70,9 @@ def flex_sms_setup_estimate(plan, every=30):
             lines.append("%s: no documented rate limit (as fast as the concurrency allows)" % what)
     if not lines:
         return ["Nothing to write: every number is set up as asked."]
+    total = (planned.get("writes", 0), planned.get("seconds", 0), float(every))
     lines.append("In all %d writes, about %.0f s at Twilio's documented rates (account_limits where Twilio raised "
-                 "them); progress is shown about every %.0f s." % (planned.get("writes", 0), planned.get("seconds", 0),
-                                                                  float(every)))
+                 "them); progress is shown about every %.0f s." % total)
     return lines
 
 

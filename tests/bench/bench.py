@@ -651,7 +651,6 @@ class Bench(object):
                              ("<= 20 requests in total", lambda r: r["requests"] <= 20),
                              ("<= 5 s wall", lambda r: r["seconds"] <= 5)])
 
-
     # -- issue 20: Twilio's rate limits on ------------------------------------
 
     def rate_checks(self, slack=RATE_SLACK):
