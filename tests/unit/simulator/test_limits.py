@@ -26,7 +26,7 @@ def test_documented_table_matches_the_notes():
 def test_off_by_default_and_endpoints():
     limiter = RateLimiter()
     assert not limiter.on
-    assert all(limiter.take("AC1", "POST", "flex-api.twilio.com", "/v1/FlexFlows") is None for _ in range(20))
+    assert all(limiter.take("AC1", "POST", "flex-api.twilio.com", "/v1/FlexFlows") is None for _attempt in range(20))
     assert RateLimiter.endpoint("POST", "flex-api.twilio.com", "/v1/FlexFlows") == "flex_flow_create"
     assert RateLimiter.endpoint("POST", "flex-api.dublin.ie1.twilio.com", "/v1/FlexFlows/FO" + "a" * 32) == "flex_flow_update"
     assert RateLimiter.endpoint("DELETE", "flex-api.twilio.com", "/v1/FlexFlows/FO" + "a" * 32) == "flex_flow_delete"
@@ -40,17 +40,17 @@ def test_bucket_burst_of_one_second_then_the_rate_per_account():
     limiter.configure({"rates": "documented"})
     create = ("POST", "flex-api.twilio.com", "/v1/FlexFlows")
     # a full bucket: one second's worth (2 creates), then 429 without Retry-After
-    assert [limiter.take("AC1", *create) for _ in range(3)] == [None, None, {}]
+    assert [limiter.take("AC1", *create) for _attempt in range(3)] == [None, None, {}]
     assert limiter.take("AC2", *create) is None  # another account has its own bucket
     clock.now += 0.25
     assert limiter.take("AC1", *create) == {}  # half a token
     clock.now += 0.25
     assert limiter.take("AC1", *create) is None  # 0.5 s at 2/s: one token
     clock.now += 10
-    assert [limiter.take("AC1", *create) for _ in range(3)] == [None, None, {}]  # capped at the burst
+    assert [limiter.take("AC1", *create) for _attempt in range(3)] == [None, None, {}]  # capped at the burst
     # the update bucket is separate, 1/s
     update = ("POST", "flex-api.twilio.com", "/v1/FlexFlows/FO" + "b" * 32)
-    assert [limiter.take("AC1", *update) for _ in range(2)] == [None, {}]
+    assert [limiter.take("AC1", *update) for _attempt in range(2)] == [None, {}]
     assert limiter.describe()["limited"] == 4
 
 
@@ -61,10 +61,10 @@ def test_retry_after_fixed_and_bucket_and_rates_override():
     update = ("POST", "flex-api.twilio.com", "/v1/FlexFlows/FO" + "b" * 32)
     assert limiter.take("AC1", *update) is None  # the burst is at least one request
     assert limiter.take("AC1", *update) == {"Retry-After": "2"}
-    assert all(limiter.take("AC1", "POST", "flex-api.twilio.com", "/v1/FlexFlows") is None for _ in range(10))
+    assert all(limiter.take("AC1", "POST", "flex-api.twilio.com", "/v1/FlexFlows") is None for _attempt in range(10))
     limiter.configure({"rates": "documented", "retry_after": 3})
     list_ = ("GET", "flex-api.twilio.com", "/v1/FlexFlows")
-    answers = [limiter.take("AC1", *list_) for _ in range(11)]
+    answers = [limiter.take("AC1", *list_) for _attempt in range(11)]
     assert answers[:10] == [None] * 10 and answers[10] == {"Retry-After": "3"}
 
 
@@ -80,7 +80,7 @@ def test_through_the_proxy_429_20429_logged_and_control_api(sim, raw):
     control = requests.Session()
     answer = control.post(sim.url + "/_sim/limits", json={"rates": {"flex_flow_list": 2}, "retry_after": 1})
     assert answer.status_code == 200 and answer.json()["rates"]["flex_flow_list"] == 2.0
-    statuses = [raw("GET", FLOWS) for _ in range(3)]
+    statuses = [raw("GET", FLOWS) for _attempt in range(3)]
     assert [r.status_code for r in statuses] == [200, 200, 429]
     assert statuses[2].json()["code"] == 20429 and statuses[2].headers["Retry-After"] == "1"
     entries = sim.log()
@@ -89,7 +89,7 @@ def test_through_the_proxy_429_20429_logged_and_control_api(sim, raw):
     assert control.get(sim.url + "/_sim/log").json()["counts"]["rate_limited"] == 1
     assert control.post(sim.url + "/_sim/limits", json={"rates": 5}).status_code == 400
     assert control.delete(sim.url + "/_sim/limits").json()["on"] is False
-    assert all(raw("GET", FLOWS).status_code == 200 for _ in range(5))
+    assert all(raw("GET", FLOWS).status_code == 200 for _attempt in range(5))
     sim.set_limits()
     assert control.get(sim.url + "/_sim/limits").json()["on"] is True
     sim.reset()  # a reset turns the limits off, like faults and latency

@@ -88,7 +88,7 @@ def pacer(rates=None):
 
 def test_pacer_spaces_requests_at_the_rate_without_burst():
     p, fake = pacer()
-    for _ in range(5):
+    for _attempt in range(5):
         p.wait("flex_flow_create")
     assert fake.slept == [0.5, 0.5, 0.5, 0.5]  # the first at once, then one per 0.5 s (2/s), no burst
     assert fake.now == 102.0
@@ -100,7 +100,7 @@ def test_pacer_spaces_requests_at_the_rate_without_burst():
 
 def test_pacer_uses_the_account_limits_and_paces_only_limited_endpoints():
     p, fake = pacer({"flex_flow_create": 10})
-    for _ in range(11):
+    for _attempt in range(11):
         p.wait("flex_flow_create")
     assert abs(fake.now - 101.0) < 1e-9  # 10/s
     assert p.endpoint("POST", "https://flex-api.twilio.com/v1/FlexFlows") == "flex_flow_create"
@@ -118,14 +118,14 @@ def test_pacer_slows_down_on_429_honours_retry_after_and_recovers():
     p.wait("flex_flow_create")  # the slot booked before the 429 (0.5 s)
     p.wait("flex_flow_create")  # then 1 / 1.5 s apart
     assert fake.slept == [0.5, round(1 / 1.5, 6)]
-    for _ in range(30):
+    for _attempt in range(30):
         p.slow_down("flex_flow_create")
     assert p.pace["flex_flow_create"] == pytest.approx(0.2)  # never below a tenth of the rate
     p.slow_down("flex_flow_create", retry_after=30)
     before = fake.now
     p.wait("flex_flow_create")
     assert fake.now >= before + 30  # Retry-After: the next slot is after it
-    for _ in range(30):
+    for _attempt in range(30):
         p.answered("flex_flow_create")
     assert p.pace["flex_flow_create"] == 2.0  # back to the rate, not above it
     assert p.slowed == 32
@@ -140,12 +140,12 @@ def test_pacer_is_shared_by_threads():
     lock = threading.Lock()
 
     def worker():
-        for _ in range(5):
+        for _attempt in range(5):
             p.wait("flex_flow_create")
             with lock:
                 sent.append(real_time.monotonic())
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker) for _attempt in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
