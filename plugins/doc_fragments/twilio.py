@@ -55,14 +55,19 @@ options:
     default: 30
   retries:
     description:
-      - How many times one request is retried before the module fails.
-      - HTTP 429 (Twilio says such requests were not processed) is retried for
-        every method. HTTP 5xx, connection and read errors are retried only for
-        requests that are safe to repeat (C(GET), C(DELETE)); a C(POST) whose
-        answer was lost is never re-sent blindly, the module reads the state
-        again instead.
+      - How many times one request is retried after a fault before the module fails.
+      - HTTP 5xx, connection and read errors are retried only for requests that
+        are safe to repeat (C(GET), C(DELETE)); a C(POST) whose answer was lost
+        is never re-sent blindly, the module reads the state again instead.
+      - HTTP 429 (Twilio's rate limit; Twilio says such requests were not
+        processed) is repeated for every method and does not count against
+        O(retries). A request is repeated while Twilio keeps answering 429, for
+        at most 120 seconds, then the module fails saying so. Requests to an
+        endpoint with a documented rate (see O(account_limits)) are paced at
+        that rate, shared by every worker of the task, and a 429 slows the pace
+        down; other endpoints wait the backoff after a 429.
       - Backoff is exponential with jitter, honours C(Retry-After), and is capped by O(retry_max_backoff).
-      - V(0) disables retries.
+      - V(0) disables retries of faults (a 429 is still repeated, within the 120 seconds).
     type: int
     default: 5
   retry_max_backoff:
@@ -75,6 +80,13 @@ options:
       - The account's own rate and capacity limits, where Twilio raised them
         for the account on request; a limit left out keeps Twilio's documented
         value.
+      - The module paces its requests to each rate-limited endpoint at the
+        rate (one task shares one pace across its workers, so C(concurrency)
+        does not multiply it), so a long list takes at least its writes
+        divided by the rate, for example 200 new SMS addresses about 100
+        seconds at 2 creates per second. Set a higher rate only when Twilio
+        raised it for the account; past it Twilio answers 429, which slows
+        the module down (see O(retries)).
       - "Rates, in requests per second per account: V(flex_flow_list) (10),
         V(flex_flow_fetch) (2), V(flex_flow_create) (2), V(flex_flow_update) (1),
         V(flex_flow_delete) (2), from Twilio's Flex Messaging Limits."

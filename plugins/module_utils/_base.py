@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import contextlib
 import threading
 
@@ -36,7 +37,7 @@ from ansible_collections.flexops.twilio.plugins.module_utils._errors import (
     is_not_found,
     plain_data,
 )
-from ansible_collections.flexops.twilio.plugins.module_utils._limits import limits_from
+from ansible_collections.flexops.twilio.plugins.module_utils._limits import limits_from, write_kind, write_plan
 from ansible_collections.flexops.twilio.plugins.module_utils._validate import check_sid
 
 
@@ -111,6 +112,8 @@ class TwilioModule(object):
         self.stats = ApiStats()
         self.diffs = []
         self.warnings = []
+        self.planned = collections.Counter()  # (action, kind, rate name): the writes reconcile/remove decided on
+        self._plan_lock = threading.Lock()
         self._client = None
         self._client_lock = threading.Lock()
         self._item = threading.local()  # per-item state of for_each's workers
@@ -140,7 +143,7 @@ class TwilioModule(object):
         with self._client_lock:
             if self._client is None:
                 pool_size = max(10, self.concurrency + 2)
-                self._client = build_client(self.params, self.stats, pool_size=pool_size)
+                self._client = build_client(self.params, self.stats, pool_size=pool_size, limits=getattr(self, "limits", None))
             return self._client
 
     @property
@@ -214,6 +217,7 @@ class TwilioModule(object):
         """
         if before is None:
             self.add_diff(label, None, wanted)
+            self.plan_write("create", label)
             if self.check_mode:
                 return True, None
             return True, self.write_once("Creating %s" % label, lambda: create(dict(wanted)), verify=recover,
@@ -224,6 +228,7 @@ class TwilioModule(object):
         after = dict(before)
         after.update(changes)
         self.add_diff(label, before, after)
+        self.plan_write("update", label)
         if self.check_mode:
             return True, None
 
@@ -318,6 +323,7 @@ class TwilioModule(object):
         if before is None:
             return False
         self.add_diff(label, before, None)
+        self.plan_write("delete", label)
         if not self.check_mode and self.delete_once(label, delete, reread):
             self.warn("Deleting %s: Twilio answered 404, the resource is gone already." % label)
         return True
@@ -345,6 +351,12 @@ class TwilioModule(object):
         )
         item_diffs = getattr(self._item, "diffs", None)
         (self.diffs if item_diffs is None else item_diffs).append(entry)
+
+    def plan_write(self, action, label):
+        """Count a write reconcile/remove decided on (also in check mode): the task's ``planned_writes``."""
+        kind, rate = write_kind(label, action)
+        with self._plan_lock:
+            self.planned[(action, kind, rate)] += 1
 
     def warn(self, msg):
         self.warnings.append(msg)
@@ -377,6 +389,8 @@ class TwilioModule(object):
         self._add_retry_warnings()
         result.setdefault("changed", False)
         result["api_stats"] = self.stats.as_dict()
+        if self.planned:
+            result["planned_writes"] = write_plan(self.planned, self.limits)
         if self.module._diff and self.diffs:
             result["diff"] = self.diffs if len(self.diffs) > 1 else self.diffs[0]
         self._emit_warnings()

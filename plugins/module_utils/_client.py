@@ -4,9 +4,10 @@
 
 """Internal to the flexops.twilio collection, not a public API: the Twilio client, its retry policy and request counts.
 
-``build_client`` makes the one twilio.rest.Client of a task, with timeouts and
-TwilioRetry mounted on its requests session; ApiStats counts what it sends.
-``to_dict`` turns SDK resources into plain data.
+``build_client`` makes the one twilio.rest.Client of a task, with timeouts,
+TwilioRetry and the task's ``_limits.Pacer`` mounted on its requests session
+(``PacedAdapter``); ApiStats counts what it sends. ``to_dict`` turns SDK
+resources into plain data.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +19,7 @@ import decimal
 import http.client
 import random
 import threading
+import time
 import traceback
 
 TWILIO_IMPORT_ERROR = None
@@ -25,14 +27,16 @@ try:
     from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ProxyError, ReadTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, ProtocolError, ProxyError, ReadTimeoutError, ResponseError
     # MaxRetryError: for _base.write_once
     from urllib3.exceptions import MaxRetryError  # noqa: F401  pylint: disable=unused-import
-    from urllib3.util.retry import Retry
+    from urllib3.util.retry import RequestHistory, Retry
 except ImportError:
     TWILIO_IMPORT_ERROR = traceback.format_exc()
-    Retry = object  # keeps the class statement below importable
+    Retry = HTTPAdapter = object  # keeps the class statements below importable
     MaxRetryError = Exception
+
+from ansible_collections.flexops.twilio.plugins.module_utils._limits import RATE_LIMITED_FOR, Limits, Pacer
 
 COLLECTION_VERSION = "0.1.0"
 
@@ -56,23 +60,42 @@ class TwilioRetry(Retry):
     * the first retry waits a random part of ``backoff_jitter`` too (urllib3
       sends it at once), so parallel workers that hit 429 together spread out;
     * ``observer(event, retry)``, when set, is called for every retry.
+
+    429 (Twilio's rate limit) is repeated apart from the budget: it was not
+    processed, so repeating it uses up none of ``total``/``status`` (the
+    ``retries`` option, meant for faults). It is bounded by time instead: a
+    request is repeated while it has been answered 429 for less than
+    ``rate_limited_for`` seconds (``_limits.RATE_LIMITED_FOR``), then the last
+    429 reaches the SDK. Before a repeat, a request to a rate-limited endpoint
+    waits for its slot from ``pacer`` (which slows down on every 429 and
+    honours ``Retry-After``); one to an endpoint without a documented limit
+    waits the backoff (or ``Retry-After``), like a fault.
     """
 
     observer = None
+    pacer = None
+    rate_limited_for = RATE_LIMITED_FOR
+    rate_limited_since = None  # monotonic time of the request's first 429
+    last_request = None  # (method, url) of the try that was answered 429
 
     def new(self, **kw):
         retry = super(TwilioRetry, self).new(**kw)
         retry.observer = self.observer
+        retry.pacer = self.pacer
+        retry.rate_limited_for = self.rate_limited_for
+        retry.rate_limited_since = self.rate_limited_since
         return retry
 
     def is_retry(self, method, status_code, has_retry_after=False):
+        if status_code == 429:
+            return True  # bounded by time, not by the budget (increment)
         if self.total is not None and self.total <= 0:
             return False
-        if status_code == 429:
-            return True
         return super(TwilioRetry, self).is_retry(method, status_code, has_retry_after)
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if response is not None and response.status == 429:
+            return self._rate_limited(method, url, response, _pool)
         try:
             retry = super(TwilioRetry, self).increment(method, url, response, tunnel_read_error(error), _pool, _stacktrace)
         except Exception:
@@ -82,6 +105,33 @@ class TwilioRetry(Retry):
         if self.observer is not None:
             self.observer(retry.history[-1], retry)
         return retry
+
+    def _rate_limited(self, method, url, response, pool):
+        """The repeat of a request answered 429, with the budget unchanged; MaxRetryError after ``rate_limited_for``."""
+        now = time.monotonic()
+        since = self.rate_limited_since if self.rate_limited_since is not None else now
+        if now - since >= self.rate_limited_for:
+            if self.observer is not None:
+                self.observer(None, None)
+            raise MaxRetryError(pool, url, ResponseError("answered 429 (rate limit) for %.0f s" % (now - since)))
+        history = self.history + (RequestHistory(method, url, None, 429, response.get_redirect_location()),)
+        retry = self.new(history=history)
+        retry.rate_limited_since = since
+        # urllib3 passes the path; the pacer needs the host too (the rates are per product host)
+        host = getattr(pool, "host", None)
+        retry.last_request = (method, "https://%s%s" % (host, url) if host and url.startswith("/") else url)
+        if self.observer is not None:
+            self.observer(retry.history[-1], retry)
+        return retry
+
+    def sleep(self, response=None):
+        if response is not None and response.status == 429 and self.pacer is not None and self.last_request:
+            name = self.pacer.endpoint(*self.last_request)
+            if name is not None:
+                self.pacer.slow_down(name, self.get_retry_after(response))
+                self.pacer.wait(name)
+                return
+        super(TwilioRetry, self).sleep(response)
 
     def get_retry_after(self, response):
         seconds = super(TwilioRetry, self).get_retry_after(response)
@@ -94,6 +144,27 @@ class TwilioRetry(Retry):
         if backoff <= 0 and self.history and self.backoff_jitter:
             backoff = min(self.backoff_max, random.random() * self.backoff_jitter)
         return backoff
+
+
+class PacedAdapter(HTTPAdapter):
+    """requests' HTTPAdapter that waits for the endpoint's slot from the task's pacer before sending a request.
+
+    Repeats after a 429 are paced by TwilioRetry.sleep (inside urllib3); an
+    answer that is not 429 lets the pacer speed up again.
+    """
+
+    def __init__(self, pacer, **kwargs):
+        self.pacer = pacer
+        super(PacedAdapter, self).__init__(**kwargs)
+
+    def send(self, request, **kwargs):  # pylint: disable=arguments-differ
+        name = self.pacer.endpoint(request.method, request.url)
+        if name is not None:
+            self.pacer.wait(name)
+        response = super(PacedAdapter, self).send(request, **kwargs)
+        if name is not None and response.status_code != 429:
+            self.pacer.answered(name)
+        return response
 
 
 def tunnel_read_error(error):
@@ -154,6 +225,7 @@ class ApiStats(object):
         self.requests = 0
         self.writes = 0
         self.retries = 0
+        self.rate_limited = 0
         self.retry_events = []
 
     def hook(self, response, *args, **kwargs):
@@ -175,11 +247,16 @@ class ApiStats(object):
             reason = "%s (%s)" % (type(event.error).__name__, type(event.error.args[1]).__name__)
         else:
             reason = type(event.error).__name__ if event.error else "error"
-        done = len(retry.history)
-        budget = " (retry %d of %d)" % (done, done + retry.total) if retry.total is not None else ""
+        if event.status == 429:
+            budget = (" (Twilio's rate limit, repeated at a slower pace for up to %.0f s; not counted against retries)"
+                      % retry.rate_limited_for)
+        else:
+            done = len([e for e in retry.history if e.status != 429])
+            budget = " (retry %d of %d)" % (done, done + retry.total) if retry.total is not None else ""
         with self.lock:
             self.requests += 1
             self.retries += 1
+            self.rate_limited += 1 if event.status == 429 else 0
             self.retry_events.append("%s %s retried after %s%s" % (event.method, event.url, reason, budget))
 
     def on_repeat(self):
@@ -188,7 +265,7 @@ class ApiStats(object):
             self.retries += 1
 
     def as_dict(self):
-        return dict(requests=self.requests, writes=self.writes, retries=self.retries)
+        return dict(requests=self.requests, writes=self.writes, retries=self.retries, rate_limited=self.rate_limited)
 
 
 def retry_policy(params):
@@ -216,14 +293,21 @@ def retry_policy(params):
     )
 
 
-def build_client(params, stats=None, pool_size=10):
-    """A twilio.rest.Client with timeouts and the retry policy mounted on its requests session."""
+def build_client(params, stats=None, pool_size=10, limits=None):
+    """A twilio.rest.Client with timeouts, the retry policy and a pacer for ``limits`` mounted on its requests session.
+
+    ``limits``: the task's ``_limits.Limits`` (``TwilioModule.limits``, from
+    ``account_limits``); Twilio's documented ones when None. The pacer is the
+    client's: every worker thread of the task shares it.
+    """
     hooks = {"response": [stats.hook]} if stats is not None else None
     http_client = TwilioHttpClient(timeout=params["http_timeout"], request_hooks=hooks)
     retry = retry_policy(params)
     if stats is not None:
         retry.observer = stats.on_retry
-    http_client.session.mount("https://", HTTPAdapter(max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size))
+    retry.pacer = Pacer(limits if limits is not None else Limits())
+    http_client.session.mount("https://", PacedAdapter(retry.pacer, max_retries=retry, pool_connections=pool_size,
+                                                       pool_maxsize=pool_size))
     if params.get("api_key"):
         username, password = params["api_key"], params["api_secret"]
     else:

@@ -187,6 +187,11 @@ def _short(exc):
     return text if len(text) < 300 else text[:297] + "..."
 
 
+# A 429 that reaches the SDK: TwilioRetry repeated it for _limits.RATE_LIMITED_FOR seconds already.
+RATE_LIMIT_FIX = ("Twilio's rate limit: the request was repeated at a slower pace for 120 s without being accepted "
+                  "(429 does not use up retries; nothing was applied). Run again when the account is less busy; if "
+                  "Twilio raised the account's limits, or lowered them, set account_limits to the account's rates")
+
 AUTH_FIX = "check account_sid and auth_token or api_key/api_secret; with region set, also set a matching edge"
 
 
@@ -201,6 +206,9 @@ def _api_error(what, status, code, more_info, message, method):
     if status == 401 or code == 20003:
         msg += " (%s)" % AUTH_FIX
         fix = AUTH_FIX
+    if status == 429:
+        fix = RATE_LIMIT_FIX
+        msg += " (%s)" % RATE_LIMIT_FIX
     if more_info:
         msg += " (%s)" % more_info
     return ApiError(msg, fix=fix, status=status, code=code, more_info=more_info, twilio_message=message, method=method)

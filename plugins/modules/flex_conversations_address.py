@@ -520,7 +520,11 @@ api_stats:
   description: How many requests the module sent to Twilio.
   returned: always
   type: dict
-  sample: {requests: 2, writes: 1, retries: 0}
+  sample: {requests: 2, writes: 1, retries: 0, rate_limited: 0}
+planned_writes:
+  description: The writes the task decided on, per kind, with their time at Twilio's rates (as in M(flexops.twilio.flex_sms_address)).
+  returned: when the task decided on a write
+  type: dict
 diff:
   description:
     - With C(--diff), the managed settings before and after, one entry per number that changed,

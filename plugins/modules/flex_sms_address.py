@@ -651,7 +651,19 @@ api_stats:
   description: How many requests the module sent to Twilio.
   returned: always
   type: dict
-  sample: {requests: 1, writes: 0, retries: 0}
+  sample: {requests: 1, writes: 0, retries: 0, rate_limited: 0}
+planned_writes:
+  description:
+    - The writes the task decided on (in check mode, the ones it would send), per kind and action, with the
+      seconds they take at Twilio's documented rate for the endpoint (or the account's, O(account_limits));
+      C(rate) and C(seconds) are null for an endpoint without a documented limit. C(seconds) is the whole
+      plan at the rates (each endpoint is paced on its own, so the slowest decides). The role
+      C(flexops.twilio.flex_sms_setup) prints it before a long run.
+  returned: when the task decided on a write
+  type: dict
+  sample: {writes: 400, seconds: 100.0, kinds: [{kind: SMS address, action: create, count: 200, rate: flex_flow_create,
+           per_second: 2.0, seconds: 100.0}, {kind: Proxy pool entry, action: create, count: 200, rate: null,
+           per_second: null, seconds: null}]}
 diff:
   description:
     - With C(--diff), the managed settings before and after, one entry per

@@ -266,7 +266,7 @@ api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
   type: dict
-  sample: {requests: 9, writes: 0, retries: 0}
+  sample: {requests: 9, writes: 0, retries: 0, rate_limited: 0}
 """
 
 from ansible_collections.flexops.twilio.plugins.module_utils import _capacity, _route

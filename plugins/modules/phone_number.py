@@ -143,7 +143,11 @@ api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
   type: dict
-  sample: {requests: 2, writes: 1, retries: 0}
+  sample: {requests: 2, writes: 1, retries: 0, rate_limited: 0}
+planned_writes:
+  description: The writes the task decided on, per kind, with their time at Twilio's rates (as in M(flexops.twilio.flex_sms_address)).
+  returned: when the task decided on a write
+  type: dict
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role

@@ -351,7 +351,7 @@ api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
   type: dict
-  sample: {requests: 3, writes: 0, retries: 0}
+  sample: {requests: 3, writes: 0, retries: 0, rate_limited: 0}
 capacity:
   description:
     - When the numbers would take the Proxy pool (or, with O(messaging_service), the Messaging Service) past
@@ -366,6 +366,10 @@ capacity:
     - {limit: proxy_reserved_numbers, holder: {type: proxy_service, sid: KS0123456789abcdef0123456789abcdef,
        name: Flex Proxy Service}, capacity: 5000, in_use: 4999, adds: 2, after: 5001,
        entries: ["+15551230001", "+15551230002"]}
+planned_writes:
+  description: The writes the task decided on, per kind, with their time at Twilio's rates (as in M(flexops.twilio.flex_sms_address)).
+  returned: when the task decided on a write
+  type: dict
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role

@@ -157,7 +157,7 @@ api_stats:
   description: Requests sent to Twilio by this task.
   returned: always
   type: dict
-  sample: {requests: 2, writes: 0, retries: 0}
+  sample: {requests: 2, writes: 0, retries: 0, rate_limited: 0}
 problems:
   description:
     - When the task fails, what is wrong, one item per problem, so that a caller (for example the role

@@ -47,6 +47,27 @@ Scenarios (all in one run unless --only picks some):
   Targets: at most 2x the floor (800 writes x 100 ms / 8 = 10 s); the rerun
   at most 5 s, at most 20 requests, zero writes.
 
+Issue 20, with Twilio's documented rate limits on in the simulator (a token
+bucket per account and endpoint, 429/20429, no Retry-After) and the client
+pacing itself from its own table (TWILIO_ACCOUNT_LIMITS unset). Every row
+also shows the documented-rate floor: the writes to each rate-limited
+endpoint divided by its rate (the slowest endpoint decides; the scenarios
+above run with the limits off and show it for information):
+
+* ``rate200``: the role over 200 new numbers (200 Flex Flow creates at 2/s:
+  100 s floor), then the rerun. Targets: wall <= 1.15 x the floor, 429
+  answers <= 5 % of the requests, no failed run; the rerun changed=0, zero
+  writes.
+* ``rateupdate200``: one setting (retry_count) changed on 200 existing SMS
+  addresses (200 updates at 1/s: 200 s floor). Target: one run, <= 1.15 x
+  the floor.
+* ``ratemigrate200``: 200 legacy numbers to Flex Conversations (200 Flex
+  Flow deletes at 2/s: 100 s) and back (200 creates: 100 s). Target: each
+  direction one run, <= 1.15 x its floor.
+* ``ratesoak``: the one-run soak (50 new numbers, 20 % faults: 429, 503,
+  reset, commit_then_reset; every fault seed) with the limits on. Target:
+  one run per seed, no duplicate, the rerun writes nothing.
+
 The scenarios are the table ``SCENARIOS`` (name -> Bench method and a one-line
 description); ``--list`` prints it. A new scenario is a Bench method and one
 entry there.
@@ -71,6 +92,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
 
 from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from twiliosim import limits as sim_limits  # noqa: E402  pylint: disable=wrong-import-position
 
 # A copy of its own, so that a bench and an integration run do not replace each other's copy.
 COLLECTIONS = os.path.join(REPO, ".build", "bench-collections")
@@ -82,13 +104,15 @@ SCRUBBED_ENV = (
     "NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy",
     "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
     "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_REGION", "TWILIO_EDGE",
-    "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS", "ANSIBLE_CONFIG",
+    "TWILIO_ACCOUNT_LIMITS", "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS", "ANSIBLE_CONFIG",
 )
 
 FLEX_PROXY = "Flex Proxy Service"
 MESSAGING_FLOW = "Messaging Flow"
 ROLE_CONCURRENCY = 8  # the role's default flex_sms_setup_concurrency
 RELIABILITY = os.path.join(REPO, "tests", "integration", "reliability")
+RATE_SLACK = 1.15  # issue 20: a rate-limited run at most this times its documented-rate floor
+RATE_429_SHARE = 0.05  # ... and at most this share of its requests answered 429
 ROUTE_SEED = os.path.join(REPO, "tests", "integration", "targets", "flex_sms_route_info_budget", "make_seed.py")
 
 
@@ -203,6 +227,28 @@ ROLE_PLAY = """\
         flex_sms_setup_show_summary: false
 """
 
+UPDATE_PLAY = """\
+- name: flex_sms_setup, one setting changed on every SMS address (bench)
+  hosts: accounts
+  gather_facts: false
+  roles:
+    - role: flexops.twilio.flex_sms_setup
+      vars:
+        flex_sms_setup_retry_count: 2
+        flex_sms_setup_show_summary: false
+"""
+
+CHANNEL_PLAY = """\
+- name: flex_sms_setup, channel {channel} (bench)
+  hosts: accounts
+  gather_facts: false
+  roles:
+    - role: flexops.twilio.flex_sms_setup
+      vars:
+        flex_sms_setup_channel: {channel}
+        flex_sms_setup_show_summary: false
+"""
+
 MIGRATE_PLAY = """\
 - name: flex_sms_setup, migration to Flex Conversations (bench)
   hosts: accounts
@@ -292,17 +338,23 @@ class Bench(object):
         self.latency_ms = args.latency_ms
         self.sim = Simulator(state_dir=os.path.join(tmp, "sim")).start()
         self.rows = []
+        self.limits_on = False  # Twilio's rate limits, in the simulator and the client (the rate* scenarios)
 
     def stop(self):
         self.sim.stop()
 
-    def reset(self, seed):
+    def reset(self, seed, limits=False):
+        """Reset the simulator to ``seed`` with the bench's latency; ``limits``: Twilio's documented rates on."""
         self.sim.reset(seed)
         self.sim.set_latency(self.latency_ms)
+        self.limits_on = limits
+        if limits:
+            self.sim.set_limits()
 
     def env(self):
         env = dict((k, v) for k, v in os.environ.items() if k not in SCRUBBED_ENV)
         env.update(self.sim.client_env())
+        env.update(sim_limits.client_env(self.limits_on))
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
             "ANSIBLE_NOCOLOR": "1",
@@ -368,8 +420,12 @@ class Bench(object):
             "methods": dict(sorted(methods.items())),
             "per_number": round(len(entries) / float(numbers), 2) if numbers else None,
             "floor": round(len(entries) * self.latency_ms / 1000.0 / concurrency, 2),
+            "limits": self.limits_on,
+            "answered_429": sum(1 for e in entries if e["status"] == 429),
+            "writes_429": sum(1 for e in entries if e["status"] == 429 and e["write"]),
             "checks": [],
         }
+        row.update(rate_floor(entries))
         for label, test in checks:
             row["checks"].append((label, bool(test(row))))
         row["ok"] = all(ok for _label, ok in row["checks"])
@@ -385,6 +441,9 @@ class Bench(object):
               % (row["scenario"], row["seconds"], row["requests"], methods, row["writes"], per, row["floor"],
                  row["concurrency"], row["cpu_seconds"], row["sim_cpu_seconds"], row["load"],
                  "PASS" if row["ok"] else "FAIL"), flush=True)
+        print("    rate floor %.1fs (%s), limits %s, 429 answers %d (%.1f %%)" % (
+            row["rate_floor"], row["rate_writes"] or "no rate-limited request", "on" if row["limits"] else "off",
+            row["answered_429"], 100.0 * row["answered_429"] / max(1, row["requests"])), flush=True)
         for label, ok in row["checks"]:
             print("    %s %s" % ("ok  " if ok else "FAIL", label), flush=True)
 
@@ -592,11 +651,98 @@ class Bench(object):
                              ("<= 20 requests in total", lambda r: r["requests"] <= 20),
                              ("<= 5 s wall", lambda r: r["seconds"] <= 5)])
 
+    # -- issue 20: Twilio's rate limits on ------------------------------------
 
-def soak_problems(state):
+    def rate_checks(self, slack=RATE_SLACK):
+        return [("no failed request but 429", lambda r: r["errors"] == r["answered_429"]),
+                ("<= %.2f x the documented-rate floor" % slack, lambda r: r["seconds"] <= slack * r["rate_floor"]),
+                ("429 answers <= %d %% of the requests" % (100 * RATE_429_SHARE),
+                 lambda r: r["answered_429"] <= RATE_429_SHARE * r["requests"])]
+
+    def rate200(self, count=200):
+        """Issue 20: the role over 200 new numbers with the limits on (100 s floor), then the rerun."""
+        seed = write_seed(self.tmp, "rate200", 1, count)
+        inventory = write_inventory(self.tmp, "rate200", 1, count)
+        self.reset(seed, limits=True)
+        where = "%d numbers, limits on" % count
+        self.measure("rate rate200: from scratch (%s)" % where, ROLE_PLAY, inventory, count, 1, ROLE_CONCURRENCY,
+                     checks=[("two writes per number (address + pool)", lambda r: r["writes"] - r["writes_429"]
+                              == 2 * r["numbers"])] + self.rate_checks())
+        self.measure("rate rate200: no change (%s)" % where, ROLE_PLAY, inventory, count, 1, ROLE_CONCURRENCY,
+                     checks=[("zero writes", lambda r: r["writes"] == 0)])
+        self.check_state("rate rate200", seed, lambda state: soak_problems(state, prefix=number(0, 0)[:-5]))
+
+    def rateupdate200(self, count=200):
+        """Issue 20: one setting changed on 200 existing SMS addresses (200 updates at 1/s: 200 s floor)."""
+        seed = write_seed(self.tmp, "rateupdate200", 1, count, make=legacy_account_seed)
+        inventory = write_inventory(self.tmp, "rateupdate200", 1, count)
+        self.reset(seed, limits=True)
+        self.measure("rate rateupdate200: retry_count 3 -> 2 (%d, limits on)" % count, UPDATE_PLAY, inventory, count,
+                     1, ROLE_CONCURRENCY, checks=[("one update per number", lambda r: r["writes"] - r["writes_429"]
+                                                   == r["numbers"])] + self.rate_checks())
+        flows = [f for f in self.sim.state()[sid("AC", 0, 1)]["flex_flows"] if f["channel_type"] == "sms"]
+        self.add_check("rate rateupdate200: state", "every SMS address has retry_count 2",
+                       len(flows) == count and all(f["integration"].get("retry_count") == 2 for f in flows),
+                       "%d SMS addresses, %d with retry_count 2" % (
+                           len(flows), sum(1 for f in flows if f["integration"].get("retry_count") == 2)))
+
+    def ratemigrate200(self, count=200):
+        """Issue 20: 200 legacy numbers to Flex Conversations (200 deletes at 2/s) and back (200 creates at 2/s)."""
+        seed = write_seed(self.tmp, "ratemigrate200", 1, count, make=legacy_account_seed)
+        inventory = write_inventory(self.tmp, "ratemigrate200", 1, count)
+        self.reset(seed, limits=True)
+        for channel, what in (("conversations", "legacy to conversations"), ("legacy", "conversations to legacy")):
+            self.measure("rate ratemigrate200: %s (%d, limits on)" % (what, count), CHANNEL_PLAY.format(channel=channel),
+                         inventory, count, 1, ROLE_CONCURRENCY, checks=self.rate_checks())
+            self.check_state("rate ratemigrate200 %s" % channel, seed, lambda state, c=channel: migrate_problems(
+                state, c, prefix=number(0, 0)[:-5]))
+
+    def check_state(self, scenario, _seed, problems_of):
+        problems = problems_of(self.sim.state()[sid("AC", 0, 1)])
+        self.add_check(scenario + ": state", "every number complete, no duplicate", not problems,
+                       "; ".join(problems) or "every number complete, no duplicate")
+
+    def ratesoak(self):
+        """Issue 20: the one-run soak (50 new numbers, 20 % faults, every fault seed) with the limits on."""
+        seed = os.path.join(RELIABILITY, "seed_50_numbers.yml")
+        spec, account, env, play = self._soak_setup(seed)
+        for fault_seed in spec["seeds"]:
+            self.reset(seed, limits=True)
+            env = dict(env, **self.env())  # TWILIO_ACCOUNT_LIMITS unset: the client paces at the documented rates
+            env.pop("TWILIO_ACCOUNT_LIMITS", None)
+            self.sim.set_faults(seed=fault_seed, **spec["faults"])
+            started = time.monotonic()
+            r = self._soak_round(account, env, play, [os.path.join(RELIABILITY, "role_50.yml")], soak_problems)
+            first = r["first_entries"]
+            limited = sum(1 for e in first if e.get("rate_limited"))
+            floor = rate_floor(first)
+            self.add_check(
+                "ratesoak seed %d: runs needed" % fault_seed, "1 run, complete; rerun changed=0, no write", r["ok"],
+                "%d run(s) (rc %s, %s s; rate floor %.1f s); %d requests, %d faulted, %d answered 429 by the limits; "
+                "%s; rerun changed=%s, %d writes (%.0f s in all)" % (
+                    len(r["first"]), [x["rc"] for x in r["first"]], [x["seconds"] for x in r["first"]],
+                    floor["rate_floor"], len(first), sum(1 for e in first if e.get("fault")), limited, r["problems"],
+                    r["rerun_changed"], r["rerun_writes"], time.monotonic() - started))
+
+
+def rate_floor(entries):
+    """The documented-rate floor of a run: per rate-limited endpoint, its accepted requests / its documented rate;
+    the slowest endpoint decides (the endpoints are paced independently)."""
+    counts = collections.Counter()
+    for entry in entries:
+        name = sim_limits.RateLimiter.endpoint(entry["method"], entry["host"], entry["path"])
+        if name is not None and entry["status"] != 429:
+            counts[name] += 1
+    seconds = dict((name, count / float(sim_limits.DOCUMENTED[name][3])) for name, count in counts.items())
+    return {"rate_floor": round(max(seconds.values()) if seconds else 0.0, 2),
+            "rate_writes": ", ".join("%s %d at %d/s" % (name, counts[name], sim_limits.DOCUMENTED[name][3])
+                                     for name in sorted(counts))}
+
+
+def soak_problems(state, prefix="+162855503"):
     """What is missing or duplicated after the soak: one enabled SMS address per number, all in the Flex Proxy Service."""
     numbers = dict((n["sid"], n["phone_number"]) for n in state["incoming_phone_numbers"]
-                   if n["phone_number"].startswith("+162855503"))
+                   if n["phone_number"].startswith(prefix))
     flows = [f for f in state["flex_flows"] if f["channel_type"] == "sms" and f["contact_identity"] in numbers.values()]
     enabled = collections.Counter(f["contact_identity"] for f in flows if f["enabled"])
     pool = [n["sid"] for s in state["proxy_services"] if s.get("unique_name") == FLEX_PROXY for n in s["phone_numbers"]]
@@ -610,11 +756,11 @@ def soak_problems(state):
     return problems
 
 
-def migrate_problems(state, channel):
+def migrate_problems(state, channel, prefix="+162855504"):
     """What is wrong after a direction of the migration soak: on ``conversations`` one enabled Conversations address
     per number, no Flex Flow, not pooled, sms_url blank; on ``legacy`` one enabled SMS address per number, in the
     Flex Proxy Service once, no Conversations address."""
-    numbers = dict((n["sid"], n) for n in state["incoming_phone_numbers"] if n["phone_number"].startswith("+162855504"))
+    numbers = dict((n["sid"], n) for n in state["incoming_phone_numbers"] if n["phone_number"].startswith(prefix))
     phones = set(n["phone_number"] for n in numbers.values())
     flows = collections.Counter(f["contact_identity"] for f in state["flex_flows"]
                                 if f["channel_type"] == "sms" and f["contact_identity"] in phones and f["enabled"])
@@ -669,6 +815,10 @@ SCENARIOS = collections.OrderedDict([
     ("soakmig", (Bench.soakmig, "20 legacy numbers to Flex Conversations and back under 20 % faults: 1 run each")),
     ("route1000", (Bench.route1000, "flex_sms_route_info over 1,000 numbers: <= 40 requests, <= 6 s")),
     ("migrate200", (Bench.migrate200, "the role moves 200 legacy numbers to Flex Conversations, then the rerun")),
+    ("rate200", (Bench.rate200, "limits on: the role over 200 new numbers, <= 1.15 x the 100 s floor, then the rerun")),
+    ("rateupdate200", (Bench.rateupdate200, "limits on: one setting changed on 200 addresses, <= 1.15 x 200 s")),
+    ("ratemigrate200", (Bench.ratemigrate200, "limits on: 200 numbers to Conversations and back, <= 1.15 x floor each")),
+    ("ratesoak", (Bench.ratesoak, "limits on + 20 % faults over 50 new numbers, per fault seed: 1 run, no duplicate")),
 ])
 
 

@@ -10,7 +10,10 @@ The runner copies the collection to
 --collections-dir; skipped with --no-copy or FLEXOPS_NO_COPY=1 when a copy
 already exists there), starts one
 simulator per worker, and for every target resets the simulator with the
-target's seed and runs ``ansible-playbook main.yml``. It prints one line per
+target's seed and runs ``ansible-playbook main.yml``. Twilio's documented rate
+limits are off (the client is told through TWILIO_ACCOUNT_LIMITS that the
+account's rates are raised) unless the target has a ``sim_limits.yml`` (the
+body of ``POST /_sim/limits``, applied after the reset) or ``--limits`` is given. It prints one line per
 target and, for a failure, the playbook output; the last line is
 ``N passed, M failed``; the exit status is non-zero when any target failed.
 """
@@ -37,6 +40,7 @@ DEFAULT_COLLECTIONS = os.path.join(REPO, ".build", "collections")
 
 sys.path.insert(0, os.path.join(REPO, "tests", "simulator"))
 from twiliosim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from twiliosim import limits as sim_limits  # noqa: E402  pylint: disable=wrong-import-position
 sys.path.insert(0, os.path.join(HERE, "reliability"))
 import check_mode_guard  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -45,7 +49,7 @@ SCRUBBED_ENV = (
     "NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy",
     "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
     "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_REGION", "TWILIO_EDGE",
-    "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS",
+    "TWILIO_ACCOUNT_LIMITS", "ANSIBLE_COLLECTIONS_PATH", "ANSIBLE_COLLECTIONS_PATHS",
 )
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".build", "output", "__pycache__", ".pytest_cache", "*.pyc",
                                      ".ansible", ".tox")
@@ -82,10 +86,20 @@ def ansible_playbook():
     return candidate if os.path.exists(candidate) else (shutil.which("ansible-playbook") or "ansible-playbook")
 
 
-def target_env(sim, seed_path, tmp, collections):
+def target_limits(target_dir, args):
+    """The body of POST /_sim/limits for this target (its sim_limits.yml, or --limits), or None: limits off."""
+    path = os.path.join(target_dir, "sim_limits.yml")
+    if os.path.exists(path):
+        with open(path) as handle:
+            return yaml.safe_load(handle) or {}
+    return {"rates": "documented"} if args.limits else None
+
+
+def target_env(sim, seed_path, tmp, collections, limits_on=False):
     env = dict((k, v) for k, v in os.environ.items() if k not in SCRUBBED_ENV)
     account_sid, auth_token = first_account(seed_path)
     env.update(sim.client_env())
+    env.update(sim_limits.client_env(limits_on))
     env.update({
         "TWILIO_ACCOUNT_SID": account_sid,
         "TWILIO_AUTH_TOKEN": auth_token,
@@ -110,10 +124,13 @@ def run_target(target_dir, sim, args):
     with tempfile.TemporaryDirectory(prefix="flexops-it-%s-" % name) as tmp:
         try:
             sim.reset(seed)
+            limits = target_limits(target_dir, args)
+            if limits is not None:
+                sim.app.limits.configure(limits)
             cmd = [ansible_playbook(), "-i", INVENTORY, "main.yml", "-e", "sim_url=%s" % sim.url, "-e", "sim_seed=%s" % seed]
             if args.verbose:
                 cmd.append("-" + "v" * args.verbose)
-            proc = subprocess.run(cmd, cwd=target_dir, env=target_env(sim, seed, tmp, args.collections_dir),
+            proc = subprocess.run(cmd, cwd=target_dir, env=target_env(sim, seed, tmp, args.collections_dir, limits is not None),
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=args.timeout, check=False)
             output = proc.stdout.decode("utf-8", "replace")
             ok = proc.returncode == 0
@@ -141,6 +158,8 @@ def main(argv=None):
     parser.add_argument("-v", "--verbose", action="count", default=0, help="pass -v... to ansible-playbook")
     parser.add_argument("--show-output", action="store_true", help="print playbook output of passing targets too")
     parser.add_argument("--list", action="store_true", help="list targets and exit")
+    parser.add_argument("--limits", action="store_true",
+                        help="every target with Twilio's documented rate limits on (simulator and client)")
     parser.add_argument("--targets-dir", default=TARGETS, help=argparse.SUPPRESS)  # for the runner's own tests
     parser.add_argument("--collections-dir", default=DEFAULT_COLLECTIONS,
                         help="ANSIBLE_COLLECTIONS_PATH holding ansible_collections/flexops/twilio (default .build/collections)")

@@ -28,6 +28,10 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (written to STATE_DIR/port)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
+    parser.add_argument("--limits", action="store_true",
+                        help="enforce Twilio's documented rate limits from the start (429/20429; POST /_sim/limits)")
+    parser.add_argument("--retry-after", default=None,
+                        help="with --limits: Retry-After of a 429, whole seconds or 'bucket' (default: no header)")
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -35,6 +39,9 @@ def main(argv=None):
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     sim = Simulator(seed=args.seed, state_dir=args.state_dir, host=args.host, port=args.port, verbose=args.verbose)
     sim.start()
+    if args.limits:
+        retry_after = args.retry_after
+        sim.set_limits(retry_after=int(retry_after) if retry_after not in (None, "bucket") else retry_after)
     print("twilio simulator on %s (CA %s)" % (sim.url, sim.ca_path), flush=True)
     try:
         stop.wait()

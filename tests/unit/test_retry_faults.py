@@ -22,6 +22,7 @@ import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
 
+from ansible_collections.flexops.twilio.plugins.module_utils import _client, _errors, _limits
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
 from ansible_collections.flexops.twilio.plugins.module_utils._client import ApiStats, build_client
 from ansible_collections.flexops.twilio.plugins.module_utils._errors import describe_error
@@ -80,19 +81,35 @@ def test_429_is_retried_for_every_method(sim, method, mode):
     outcome, stats, log = run(sim, method, mode)
     assert not isinstance(outcome, Exception), outcome
     assert log == [(method, mode, 429), (method, mode, 429), (method, None, {"GET": 200, "POST": 201, "DELETE": 204}[method])]
-    assert stats.as_dict() == dict(requests=3, writes=0 if method == "GET" else 1, retries=2)
-    assert stats.retry_events == ["%s /v1/FlexFlows%s retried after 429 (retry %d of 3)"
-                                  % (method, "/" + WEB_FLOW if method == "DELETE" else "", n) for n in (1, 2)]
+    assert stats.as_dict() == dict(requests=3, writes=0 if method == "GET" else 1, retries=2, rate_limited=2)
+    assert stats.retry_events == ["%s /v1/FlexFlows%s retried after 429 (Twilio's rate limit, repeated at a slower "
+                                  "pace for up to 120 s; not counted against retries)"
+                                  % (method, "/" + WEB_FLOW if method == "DELETE" else "")] * 2
     # exactly one resource created / deleted although the request was sent three times
     assert len(flows(sim)) == before + {"GET": 0, "POST": 1, "DELETE": -1}[method]
 
 
-def test_429_budget_is_the_retries_option(sim):
-    outcome, stats, log = run(sim, "POST", "429", times=10, retries=2)
+def test_429_does_not_use_up_retries(sim):
+    # retries=1 is the budget for faults; ten 429s in a row are repeated anyway (Twilio did not process them)
+    outcome, stats, log = run(sim, "POST", "429", times=10, retries=1)
+    assert not isinstance(outcome, Exception), outcome
+    assert [entry[1] for entry in log] == ["429"] * 10 + [None]
+    assert stats.as_dict() == dict(requests=11, writes=1, retries=10, rate_limited=10)
+    assert len(flows(sim)) == 3  # created once
+
+
+def test_429_is_bounded_by_time(sim, monkeypatch):
+    # the bound is _limits.RATE_LIMITED_FOR (120 s); shortened here so that the test gives up after about 1 s
+    monkeypatch.setattr(_client.TwilioRetry, "rate_limited_for", 1.0)
+    started = time.monotonic()
+    outcome, stats, log = run(sim, "POST", "429", times=1000, retries=5)
     assert isinstance(outcome, TwilioRestException) and outcome.status == 429
-    assert [entry[1] for entry in log] == ["429"] * 3  # one try + 2 retries, then the last answer reaches the SDK
-    assert stats.retries == 2
-    assert describe_error("Creating x", outcome).msg.startswith("Creating x failed, HTTP 429, Twilio error 20429")
+    assert 1.0 <= time.monotonic() - started < 10
+    assert len(log) > 2 and all(entry[1] == "429" for entry in log)
+    error = describe_error("Creating x", outcome)
+    assert error.msg.startswith("Creating x failed, HTTP 429, Twilio error 20429")
+    assert "repeated at a slower pace for 120 s" in error.msg and "account_limits" in error.msg
+    assert "%.0f s" % _limits.RATE_LIMITED_FOR in _errors.RATE_LIMIT_FIX  # the message says the real bound
 
 
 def test_retry_after_is_honoured_and_capped_by_retry_max_backoff(sim):
@@ -166,7 +183,7 @@ def test_post_is_not_retried_after_503(sim):
     assert isinstance(outcome, TwilioRestException) and outcome.status == 503
     assert log == [("POST", "503", 503)]
     assert len(flows(sim)) == before
-    assert stats.as_dict() == dict(requests=1, writes=1, retries=0)
+    assert stats.as_dict() == dict(requests=1, writes=1, retries=0, rate_limited=0)
 
 
 @pytest.mark.parametrize("mode, applied", [("reset", False), ("commit_then_reset", True)])
@@ -179,7 +196,7 @@ def test_post_is_not_resent_after_a_lost_connection(sim, mode, applied):
     error = describe_error("Creating x", outcome)
     assert error.details == dict(lost_response=True)  # the module's recover() decides what happened
     assert error.msg.startswith("Creating x failed: could not reach Twilio")
-    assert stats.as_dict() == dict(requests=1, writes=0, retries=0)
+    assert stats.as_dict() == dict(requests=1, writes=0, retries=0, rate_limited=0)
 
 
 def test_proxy_error_classification():
@@ -209,7 +226,7 @@ def test_read_timeout_is_retried_for_get_only(sim):
         send(client, "GET")
     time.sleep(0.5)  # the simulator logs a request when it has answered it
     assert [e["method"] for e in sim.log()] == ["GET", "GET"]
-    assert stats.as_dict() == dict(requests=2, writes=0, retries=1)
+    assert stats.as_dict() == dict(requests=2, writes=0, retries=1, rate_limited=0)
     assert describe_error("Listing", raised.value).msg.startswith("Listing failed: Twilio did not answer in time")
 
     stats = ApiStats()
@@ -218,7 +235,7 @@ def test_read_timeout_is_retried_for_get_only(sim):
         send(client, "POST")
     time.sleep(0.5)
     assert [e["method"] for e in sim.log()] == ["GET", "GET", "POST"]
-    assert stats.as_dict() == dict(requests=1, writes=0, retries=0)
+    assert stats.as_dict() == dict(requests=1, writes=0, retries=0, rate_limited=0)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
@@ -252,7 +269,7 @@ def test_module_remove_after_a_lost_delete_answer(sim, make_module, run_module, 
     monkeypatch.setattr(module.module, "warn", lambda msg, **kwargs: warnings.append(msg))
     result = run_module(module)
     assert result["_rc"] == 0 and result["changed"] is True
-    assert result["api_stats"] == dict(requests=2, writes=1, retries=1)
+    assert result["api_stats"] == dict(requests=2, writes=1, retries=1, rate_limited=0)
     assert "Twilio request DELETE /v1/FlexFlows/%s retried after ProtocolError (RemoteDisconnected) (retry 1 of 5)" % WEB_FLOW \
         in "\n".join(warnings)
     assert module.warnings == ["Deleting Flex Flow %s: Twilio answered 404, the resource is gone already." % WEB_FLOW]

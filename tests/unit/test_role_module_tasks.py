@@ -40,12 +40,17 @@ def module_tasks(name):
 
 
 def test_set_up_and_teardown_are_one_module_task_each():
-    assert [t["name"] for t in module_tasks("addresses.yml")] == [
-        "Create or update the SMS addresses and route the numbers to the Flex Proxy Service"]
+    # one task writes; a long run (issue 20) plans first with the same task in check mode, only when needed
+    plan, write = module_tasks("addresses.yml")
+    assert write["name"] == "Create or update the SMS addresses and route the numbers to the Flex Proxy Service"
+    assert plan["check_mode"] is True and "__flex_sms_setup_plan_needed" in plan["when"]
+    assert plan["flexops.twilio.flex_sms_address"] == write["flexops.twilio.flex_sms_address"]  # the same arguments
     assert [t["name"] for t in module_tasks("absent.yml")] == [
         "Take the numbers out of the Flex Proxy Service and delete their SMS addresses"]
     # flex_sms_setup_channel=conversations: the migration is one module task too
-    assert [t["name"] for t in module_tasks("conversations.yml")] == ["Move the numbers to Flex Conversations addresses"]
+    plan, write = module_tasks("conversations.yml")
+    assert write["name"] == "Move the numbers to Flex Conversations addresses"
+    assert plan["check_mode"] is True and "__flex_sms_setup_plan_needed" in plan["when"]
     for name in ("validate.yml", "report.yml"):
         assert module_tasks(name) == []
 

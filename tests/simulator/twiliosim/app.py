@@ -20,6 +20,7 @@ from .delivery import deliver
 from .errors import ApiError
 from .faults import FaultConfigError, FaultInjector
 from .handlers import ROUTES
+from .limits import LimitsConfigError, RateLimiter
 from .routing import Context
 from .store import EDGES, REGIONS, SeedError, Store
 from .util import iso8601, now
@@ -119,6 +120,7 @@ class App(object):
         self.store = Store()
         self.log = RequestLog()
         self.faults = FaultInjector()
+        self.limits = RateLimiter()
         self.latency_ms = 0
         if seed_path:
             self.store.load_file(seed_path)
@@ -136,7 +138,12 @@ class App(object):
         """Answer ``req``; with ``fault`` of 429/503 kinds, answer that instead of processing it."""
         started = time.time()
         account = self._account(req)
+        limited = None
         try:
+            if fault in (None, "commit_then_reset") and account is not None:
+                limited = self.limits.take(account.sid, req.method, req.host, req.path)
+                if limited is not None:
+                    raise ApiError(429, 20429, "Too Many Requests", limited)
             if fault in ("429", "429_retry_after"):
                 headers = {"Retry-After": "1"} if fault == "429_retry_after" else {}
                 raise ApiError(429, 20429, "Too Many Requests", headers)
@@ -148,7 +155,7 @@ class App(object):
         except Exception:  # a simulator bug: answer 500 and show it, keep serving  # pylint: disable=broad-except
             traceback.print_exc()
             response = Response(500, ApiError(500, 20500, "Internal Server Error (simulator bug, see its stderr)").body())
-        self._log(req, account, response.status, fault, started)
+        self._log(req, account, response.status, fault, started, limited is not None)
         return response
 
     def log_reset(self, req, fault):
@@ -159,7 +166,7 @@ class App(object):
         user, password = req.credentials()
         return self.store.authenticate(user, password) if user else None
 
-    def _log(self, req, account, status, fault, started):
+    def _log(self, req, account, status, fault, started, limited=False):
         entry = {
             "time": iso8601(now()),
             "method": req.method,
@@ -174,6 +181,8 @@ class App(object):
         }
         if fault:
             entry["fault"] = fault
+        if limited:
+            entry["rate_limited"] = True  # answered 429 by the rate limiter (not a fault)
         self.log.add(entry)
 
     def _dispatch(self, req, account):
@@ -224,6 +233,7 @@ class App(object):
         self.log.clear()
         self.faults.clear()
         self.faults.counts.clear()
+        self.limits.clear()
         self.latency_ms = 0
 
     def deliver(self, account_sid, to):
@@ -253,7 +263,7 @@ class App(object):
             return Response(400, {"error": "body must be JSON"})
         try:
             return self._control(method, path, query, data)
-        except (SeedError, FaultConfigError, ValueError, TypeError, OSError) as exc:
+        except (SeedError, FaultConfigError, LimitsConfigError, ValueError, TypeError, OSError) as exc:
             return Response(400, {"error": str(exc)})
 
     def _control(self, method, path, query, data):
@@ -269,6 +279,7 @@ class App(object):
                         "requests": len(entries),
                         "writes": sum(1 for e in entries if e["write"]),
                         "faulted": sum(1 for e in entries if e.get("fault")),
+                        "rate_limited": sum(1 for e in entries if e.get("rate_limited")),
                     },
                     "faults": dict(self.faults.counts),
                 })
@@ -291,6 +302,14 @@ class App(object):
             elif method != "GET":
                 return Response(405, {"error": "use GET, POST or DELETE"})
             return Response(200, self.faults.describe())
+        if path == "/_sim/limits":
+            if method == "POST":
+                self.limits.configure(data)
+            elif method == "DELETE":
+                self.limits.clear()
+            elif method != "GET":
+                return Response(405, {"error": "use GET, POST or DELETE"})
+            return Response(200, self.limits.describe())
         if path == "/_sim/latency":
             if method == "POST":
                 ms = int(data.get("ms", 0))

@@ -259,3 +259,10 @@ class Simulator(object):
 
     def set_latency(self, ms):
         self.app.latency_ms = int(ms)
+
+    def set_limits(self, rates="documented", retry_after=None):
+        """Enforce Twilio's documented rates (``POST /_sim/limits``): see twiliosim/limits.py."""
+        self.app.limits.configure({"rates": rates, "retry_after": retry_after})
+
+    def clear_limits(self):
+        self.app.limits.clear()

@@ -41,7 +41,7 @@ def test_log_since_and_clear(sim, client, ids):
     assert [e["seq"] for e in log["entries"]] == [mark, mark + 1] and log["next"] == mark + 2
     assert log["entries"][0]["form"] == {"FriendlyName": "renamed"}
     assert log["entries"][0]["account_sid"] == ids.account and log["entries"][0]["host"] == "flex-api.twilio.com"
-    assert log["counts"] == {"requests": 2, "writes": 1, "faulted": 0}
+    assert log["counts"] == {"requests": 2, "writes": 1, "faulted": 0, "rate_limited": 0}
     assert control(sim, "DELETE", "/_sim/log")[1]["next"] == mark + 2
     assert control(sim, "GET", "/_sim/log")[1]["entries"] == []
 

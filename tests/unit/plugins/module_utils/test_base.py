@@ -241,7 +241,7 @@ def test_execute_check_mode_result_with_diff(thing, run_module):
         before_header="Flex Flow SMS +15551234567", after_header="Flex Flow SMS +15551234567",
         before=LIVE, after=dict(LIVE, enabled=False),
     )
-    assert result["api_stats"] == dict(requests=0, writes=0, retries=0)
+    assert result["api_stats"] == dict(requests=0, writes=0, retries=0, rate_limited=0)
     assert m.sdk.calls == []
 
 

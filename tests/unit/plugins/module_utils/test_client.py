@@ -91,18 +91,22 @@ def test_read_errors_are_retried_only_for_safe_methods(retry):
 def test_retries_option_sets_the_budget():
     retry = mounted_retry(build_client(params(retries=2)))
     assert (retry.total, retry.connect, retry.read, retry.status) == (2, 2, 2, 2)
+    # 429 (Twilio's rate limit, not processed) does not use up the budget meant for faults
     retry = retry.increment("POST", "/x", response=_FakeResponse(429))
-    retry = retry.increment("POST", "/x", response=_FakeResponse(429))
+    assert (retry.total, retry.status, len(retry.history)) == (2, 2, 1)
+    retry = retry.increment("GET", "/x", response=_FakeResponse(503))
+    retry = retry.increment("GET", "/x", response=_FakeResponse(503))
     assert isinstance(retry, TwilioRetry)  # urllib3 copies keep the policy
     assert retry.is_exhausted() is False
     assert retry.total == 0
-    assert not retry.is_retry("POST", 429)  # budget spent: no third try
+    assert not retry.is_retry("GET", 503)  # budget spent: no third try
+    assert retry.is_retry("POST", 429)  # a 429 is still repeated, bounded by time
 
 
 def test_retries_zero_disables_retries():
     retry = mounted_retry(build_client(params(retries=0)))
     assert retry.total == 0
-    assert not retry.is_retry("POST", 429)
+    assert retry.is_retry("POST", 429)  # not a fault: repeated within _limits.RATE_LIMITED_FOR
     assert not retry.is_retry("GET", 503)
 
 
@@ -227,7 +231,7 @@ def test_post_429_is_retried_until_accepted(server):
     response = fast_client(stats).http_client.request("POST", server.url, data={"FriendlyName": "x"})
     assert response.status_code == 201
     assert server.seen == ["POST", "POST", "POST"]
-    assert stats.as_dict() == dict(requests=3, writes=1, retries=2)
+    assert stats.as_dict() == dict(requests=3, writes=1, retries=2, rate_limited=2)
     assert len(stats.retry_events) == 2
     assert all(e.startswith("POST /v1/Things retried after 429") for e in stats.retry_events)
 
@@ -238,7 +242,7 @@ def test_post_503_is_sent_once(server):
     response = fast_client(stats).http_client.request("POST", server.url, data={"FriendlyName": "x"})
     assert response.status_code == 503
     assert server.seen == ["POST"]
-    assert stats.as_dict() == dict(requests=1, writes=1, retries=0)
+    assert stats.as_dict() == dict(requests=1, writes=1, retries=0, rate_limited=0)
 
 
 @pytest.mark.parametrize("method", ["GET", "DELETE"])

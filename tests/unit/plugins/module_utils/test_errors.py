@@ -22,7 +22,7 @@ from twilio.base.version import Version
 from twilio.http.response import Response
 
 from ansible_collections.flexops.twilio.plugins.module_utils._base import TwilioModule
-from ansible_collections.flexops.twilio.plugins.module_utils._errors import ApiError, describe_error
+from ansible_collections.flexops.twilio.plugins.module_utils._errors import RATE_LIMIT_FIX, ApiError, describe_error
 
 URI = "/2010-04-01/Accounts/AC0123/IncomingPhoneNumbers.json"
 
@@ -114,7 +114,8 @@ def test_page_fetch_failure_with_json_body():
     assert type(exc) is TwilioException  # pylint: disable=unidiomatic-typecheck
     error = describe_error("Listing Flex Flows", exc)
     assert error.msg == (
-        "Listing Flex Flows failed, HTTP 429, Twilio error 20429: Too Many Requests (https://www.twilio.com/docs/errors/20429)"
+        "Listing Flex Flows failed, HTTP 429, Twilio error 20429: Too Many Requests (%s) "
+        "(https://www.twilio.com/docs/errors/20429)" % RATE_LIMIT_FIX
     )
     assert error.details == dict(
         status=429, code=20429, more_info="https://www.twilio.com/docs/errors/20429",
@@ -208,5 +209,5 @@ def test_module_fails_with_the_described_error(make_module, run_module):
     assert result["status"] == 401
     assert result["code"] == 20003
     assert result["more_info"] == "https://www.twilio.com/docs/errors/20003"
-    assert result["api_stats"] == dict(requests=0, writes=0, retries=0)
+    assert result["api_stats"] == dict(requests=0, writes=0, retries=0, rate_limited=0)
     assert "very-secret-token-value" not in json.dumps(result)
